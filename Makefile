@@ -1,0 +1,52 @@
+# Top-level build.  See docs/build-conventions.md: every mk/*.mk fragment
+# adds to ALL_TARGETS, TEST_PREREQS, LINT_SOURCES and MAN_PAGES.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+KYUA_RESULTS := $(BUILD)/kyua-results.db
+
+ALL_TARGETS :=
+TEST_PREREQS :=
+LINT_SOURCES :=
+MAN_PAGES :=
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: all deps test run clean distclean lint man-lint check-deps
+
+# Install (through apt) whatever deps/*.txt lists and is missing.
+deps:
+	@tools/deps.sh
+
+check-deps:
+	@tools/deps.sh --quiet
+
+all: $(ALL_TARGETS)
+
+man-lint: $(MAN_PAGES)
+	@for m in $(MAN_PAGES); do mandoc -T lint -W warning $$m || exit 1; done
+
+$(BUILD)/tests/Kyuafile: tests/Kyuafile
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# make test: dependencies, build, every test; last line "N passed, N failed".
+test: check-deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(BUILD)/tests/Kyuafile $(TEST_PREREQS)
+	@tools/run-tests.sh "$(BUILD)/tests" "$(KYUA_RESULTS)"
+
+run: check-deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-default
+
+lint:
+	@tools/lint.sh $(LINT_SOURCES)
+
+clean:
+	rm -rf $(filter-out $(BUILD)/cache,$(wildcard $(BUILD)/*))
+
+distclean:
+	rm -rf $(BUILD)

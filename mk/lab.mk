@@ -1,0 +1,92 @@
+# mk/lab.mk: the Xen lab (tests/lab): Debian's Xen 4.17 + Linux dom0 under
+# QEMU/TCG, the lab test kernel, the lab's ATF programs and the boot bench.
+# See docs/lab.md.
+
+LAB_DIR		:= tests/lab
+# BUILD comes from the top-level Makefile; "build" if it is not set.
+LAB_BUILDDIR	:= $(or $(BUILD),build)
+LAB_OUT		:= $(LAB_BUILDDIR)/lab
+LAB_TESTS_OUT	:= $(LAB_BUILDDIR)/tests/lab
+
+# The lab's own test kernel (a PVH self-test; stands in for build/kernel
+# until the real kernel exists).
+LAB_TK_DIR	:= $(LAB_DIR)/testkernel
+LAB_TK_OUT	:= $(LAB_OUT)/testkernel
+LAB_TK_CFLAGS	:= -std=gnu11 -O2 -ffreestanding -fno-pie -fno-stack-protector \
+		   -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+		   -Wall -Wextra -Werror
+LAB_TK_OBJS	:= $(LAB_TK_OUT)/head.o $(LAB_TK_OUT)/main.o
+
+$(LAB_TK_OUT)/head.o: $(LAB_TK_DIR)/head.S
+	@mkdir -p $(@D)
+	gcc $(LAB_TK_CFLAGS) -c $< -o $@
+
+$(LAB_TK_OUT)/main.o: $(LAB_TK_DIR)/main.c
+	@mkdir -p $(@D)
+	gcc $(LAB_TK_CFLAGS) -c $< -o $@
+
+$(LAB_TK_OUT)/kernel: $(LAB_TK_OBJS) $(LAB_TK_DIR)/kernel.ld
+	ld -nostdlib -static -no-pie -z max-page-size=4096 --no-warn-rwx-segments \
+	    -T $(LAB_TK_DIR)/kernel.ld -o $@ $(LAB_TK_OBJS)
+
+# The test names, one per line, from the KTEST_LIST table.
+$(LAB_TK_OUT)/kernel.ktests: $(LAB_TK_DIR)/main.c
+	@mkdir -p $(@D)
+	sed -n 's/^[[:space:]]*X(\([A-Za-z_0-9]*\)).*/\1/p' $< >$@
+
+# ATF programs, installed with their Kyuafile into build/tests/lab.
+LAB_ATF_PROGS	:= domu_ktests dom0_ktests lab_linux_domu lab_selftest
+LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr)
+
+$(LAB_TESTS_OUT)/%: $(LAB_DIR)/atf/%.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+
+$(LAB_TESTS_OUT)/Kyuafile: $(LAB_DIR)/atf/Kyuafile
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+$(LAB_TESTS_OUT)/lab-atf.subr: $(LAB_DIR)/atf/lab-atf.subr
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+ALL_TARGETS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests
+TEST_PREREQS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests $(LAB_ATF_FILES) \
+		   lab-image lab-reset
+LINT_SOURCES	+= $(LAB_TK_DIR)/main.c
+
+.PHONY: lab-fetch lab-image lab-reset lab-run lab-shell lab-selftest bench-boot
+
+# Packages (cached by version under build/cache/lab) and the dom0 image.
+lab-fetch:
+	$(LAB_DIR)/fetch
+
+lab-image:
+	$(LAB_DIR)/mkdom0
+
+# Each `make test` boots the lab afresh: drop the cached results of the
+# previous run (the ATF programs reuse results only within one kyua run).
+lab-reset:
+	rm -rf $(LAB_BUILDDIR)/lab-runs/current
+
+# Our kernel (build/kernel, else the lab test kernel) as a PVH domU in the
+# lab, its console shown as it comes. LAB_CMDLINE overrides "ktest=*".
+LAB_KERNEL	?= $(if $(wildcard $(LAB_BUILDDIR)/kernel),$(LAB_BUILDDIR)/kernel,$(LAB_TK_OUT)/kernel)
+LAB_RUN_FLAGS	?= -g
+lab-run: $(LAB_TK_OUT)/kernel
+	$(LAB_DIR)/run-lab $(LAB_RUN_FLAGS) -k $(LAB_KERNEL) \
+	    $(if $(LAB_CMDLINE),-c '$(LAB_CMDLINE)') domu-boot
+
+# Interactive Linux dom0 (xl list, xl create /lab/payload/scenarios/...).
+lab-shell: $(LAB_TK_OUT)/kernel
+	$(LAB_DIR)/run-lab --shell -k $(LAB_KERNEL) domu-boot selftest-domu linux-domu-boot
+
+# The lab's self-test: the test kernel as domU and as PVH dom0.
+lab-selftest: $(LAB_TK_OUT)/kernel
+	$(LAB_DIR)/run-lab -k $(LAB_TK_OUT)/kernel selftest-domu linux-domu-boot
+	$(LAB_DIR)/run-lab -k $(LAB_TK_OUT)/kernel dom0-boot
+
+# Boot-time benchmark against the Linux peer (not part of make test).
+BENCH_N		?= 5
+bench-boot: $(LAB_TK_OUT)/kernel
+	bench/boot/run -n $(BENCH_N) -k $(LAB_KERNEL)

@@ -1,0 +1,167 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Machine-dependent start of the boot processor: descriptor tables, the
+ * platform probes, the memory map through init_ops, then mi_startup().
+ */
+#include <sys/param.h>
+#include <sys/bootinfo.h>
+#include <sys/kernel.h>
+#include <sys/linker_set.h>
+#include <sys/pcpu.h>
+#include <sys/physmem.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+
+#include <machine/cpufunc.h>
+#include <machine/md_var.h>
+#include <machine/segments.h>
+#include <machine/vmparam.h>
+
+#include <x86/init.h>
+#include <x86/uart.h>
+#include <x86/x86_smp.h>
+
+struct bootinfo	bootinfo;
+struct memmap	phys_memmap;
+struct pcpu	pcpu0 __aligned(64);
+struct pcpu	*cpuid_to_pcpu[MAXCPU] = { &pcpu0 };
+u_int		mp_ncpus = 1;
+u_int		mp_maxid = 0;
+const char	*platform_name = "native";
+
+extern char	idt_stubs[];
+extern char	boot_stack[];
+static struct gate_descriptor idt[256] __aligned(16);
+static uint64_t	gdt0[NGDT] __aligned(16);
+static struct amd64tss tss0 __aligned(16);
+static char	dfstack0[IST_STACK_SIZE] __aligned(16);
+static char	nmistack0[IST_STACK_SIZE] __aligned(16);
+
+SET_DECLARE(early_probe_set, struct early_probe);
+
+static void
+idt_set(int vec, int ist)
+{
+	uintptr_t off = (uintptr_t)idt_stubs + (uintptr_t)vec * 16;
+	struct gate_descriptor *gd = &idt[vec];
+
+	gd->gd_looffset = off & 0xffff;
+	gd->gd_selector = GSEL_KCODE;
+	gd->gd_ist = ist;
+	gd->gd_type = 0x8e;		/* present, DPL 0, interrupt gate */
+	gd->gd_midoffset = (off >> 16) & 0xffff;
+	gd->gd_hioffset = (uint32_t)(off >> 32);
+	gd->gd_rsvd = 0;
+}
+
+static void
+idt_init(void)
+{
+	for (int i = 0; i < 256; i++)
+		idt_set(i, 0);
+	/* Faults that may come with a broken stack get stacks of their own. */
+	idt_set(8, IST_DOUBLEFAULT);
+	idt_set(2, IST_NMI);
+}
+
+/*
+ * Loads the CPU's GDT (with its TSS), the shared IDT and %gs.  The caller
+ * has filled pc_gdt, pc_tss and the fault stacks.
+ */
+void
+cpu_setup_tables(struct pcpu *pc)
+{
+	uint64_t *gdt = pc->pc_gdt;
+	uintptr_t tss = (uintptr_t)pc->pc_tss;
+	struct region_descriptor rd;
+
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffULL;		/* 64-bit kernel code */
+	gdt[2] = 0x00cf92000000ffffULL;		/* kernel data */
+	/* 16-byte available 64-bit TSS descriptor. */
+	gdt[3] = (sizeof(struct amd64tss) - 1) | ((uint64_t)(tss & 0xffffff) << 16) |
+	    (0x89ULL << 40) | ((uint64_t)((tss >> 24) & 0xff) << 56);
+	gdt[4] = tss >> 32;
+	pc->pc_tss->tss_iobase = sizeof(struct amd64tss);
+
+	rd.rd_limit = NGDT * 8 - 1;
+	rd.rd_base = (uint64_t)gdt;
+	__asm__ __volatile__("lgdt %0" :: "m"(rd));
+	__asm__ __volatile__(
+	    "movl %0, %%ds; movl %0, %%es; movl %0, %%ss;"
+	    "pushq %1; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:"
+	    :: "r"(GSEL_KDATA), "i"(GSEL_KCODE) : "rax", "memory");
+	__asm__ __volatile__("ltr %w0" :: "r"(GSEL_TSS));
+
+	rd.rd_limit = sizeof(idt) - 1;
+	rd.rd_base = (uint64_t)idt;
+	__asm__ __volatile__("lidt %0" :: "m"(rd));
+
+	pc->pc_self = pc;
+	wrmsr(MSR_GSBASE, (uint64_t)pc);
+}
+
+static void
+memmap_setup(void)
+{
+	struct memmap *mm = &phys_memmap;
+
+	mm->count = 0;
+	if (init_ops.parse_memmap(&bootinfo, mm) != 0 || mm->count == 0)
+		panic("no usable memory map from %s", platform_name);
+	memmap_sanitize(mm);
+}
+
+void
+hammer_time(struct bootinfo *bi)
+{
+	struct early_probe **pp, *best;
+
+	(void)bi;
+	/* BSP tables first, so any fault from here on is reported. */
+	idt_init();
+	pcpu0.pc_gdt = gdt0;
+	pcpu0.pc_tss = &tss0;
+	tss0.tss_ist[IST_DOUBLEFAULT - 1] = (uint64_t)(dfstack0 + sizeof(dfstack0));
+	tss0.tss_ist[IST_NMI - 1] = (uint64_t)(nmistack0 + sizeof(nmistack0));
+	pcpu0.pc_dfstack = dfstack0;
+	cpu_setup_tables(&pcpu0);
+	pcpu0.pc_cpuid = 0;
+	pcpu0.pc_curthread = &thread0;
+	pcpu0.pc_start_method = 0;
+	thread0.td_kstack = boot_stack;
+	thread0.td_kstack_size = 16384;
+	thread0.td_state = TDS_RUNNING;
+	strlcpy(thread0.td_name, "thread0", sizeof(thread0.td_name));
+
+	uart_early_init();
+
+	/*
+	 * A platform probe may replace the native hooks before first use.
+	 * Probes run in ascending order; the first to claim the machine wins.
+	 */
+	best = NULL;
+	for (int last = -1;;) {
+		struct early_probe *next = NULL;
+
+		SET_FOREACH(pp, early_probe_set) {
+			if ((*pp)->order > last &&
+			    (next == NULL || (*pp)->order < next->order))
+				next = *pp;
+		}
+		if (next == NULL)
+			break;
+		last = next->order;
+		if (next->probe(&bootinfo)) {
+			best = next;
+			platform_name = best->name;
+			break;
+		}
+	}
+	printf("platform: %s\n", platform_name);
+
+	memmap_setup();
+	init_ops.early_clock_source_init();
+	mi_startup();
+}

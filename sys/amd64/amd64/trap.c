@@ -1,0 +1,124 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Exceptions: a caught trap resumes at its catch point; anything else is
+ * reported with the registers and a backtrace, then panics.
+ */
+#include <sys/param.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+
+#include <machine/cpufunc.h>
+#include <machine/frame.h>
+#include <machine/md_var.h>
+#include <machine/trap.h>
+
+static const char *const trap_names[32] = {
+	[T_DIVIDE] = "divide error", [T_DEBUG] = "debug",
+	[T_NMI] = "NMI", [T_BPTFLT] = "breakpoint", [T_OFLOW] = "overflow",
+	[T_BOUND] = "bound range", [T_PRIVINFLT] = "invalid opcode (#UD)",
+	[T_DNA] = "device not available", [T_DOUBLEFLT] = "double fault",
+	[T_TSSFLT] = "invalid TSS", [T_SEGNPFLT] = "segment not present",
+	[T_STKFLT] = "stack fault", [T_PROTFLT] = "general protection (#GP)",
+	[T_PAGEFLT] = "page fault (#PF)", [16] = "x87 FPU error",
+	[17] = "alignment check", [T_MCHK] = "machine check",
+	[T_XMM] = "SIMD exception", [20] = "virtualization exception",
+	[21] = "control protection",
+};
+
+void
+trap_catch_set(struct trap_catch *tc)
+{
+	tc->tc_trapno = -1;
+	curthread->td_onfault = tc;
+}
+
+void
+trap_catch_disarm(void)
+{
+	curthread->td_onfault = NULL;
+}
+
+static bool
+kernel_addr(uint64_t a)
+{
+	return (a >= (uint64_t)kernel_start && a < (uint64_t)kernel_end) ||
+	    (a >= 0xffff800000000000ULL && a < 0xffff808000000000ULL);
+}
+
+void
+db_backtrace(uint64_t rbp, int maxframes)
+{
+	printf("backtrace:\n");
+	for (int i = 0; i < maxframes && rbp != 0; i++) {
+		uint64_t *fp = (uint64_t *)rbp;
+
+		/* Stop at anything that is not a sane kernel stack address. */
+		if (!kernel_addr(rbp) || (rbp & 7) != 0)
+			break;
+		if (fp[1] == 0)
+			break;
+		printf("  #%d %#lx\n", i, fp[1]);
+		if (fp[0] <= rbp)
+			break;
+		rbp = fp[0];
+	}
+}
+
+static void
+trap_report(struct trapframe *tf)
+{
+	const char *name = tf->tf_trapno < 32 && trap_names[tf->tf_trapno] ?
+	    trap_names[tf->tf_trapno] : "reserved";
+
+	printf("\nfatal trap %lu: %s on cpu %u\n", tf->tf_trapno, name,
+	    curcpu);
+	printf("rip %#lx err %#lx rflags %#lx cs %#lx\n", tf->tf_rip, tf->tf_err,
+	    tf->tf_rflags, tf->tf_cs);
+	if (tf->tf_trapno == T_PAGEFLT)
+		printf("fault address (cr2) %#lx\n", rcr2());
+	printf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", tf->tf_rax,
+	    tf->tf_rbx, tf->tf_rcx, tf->tf_rdx);
+	printf("rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", tf->tf_rsi,
+	    tf->tf_rdi, tf->tf_rbp, tf->tf_rsp);
+	printf("r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", tf->tf_r8,
+	    tf->tf_r9, tf->tf_r10, tf->tf_r11);
+	printf("r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", tf->tf_r12,
+	    tf->tf_r13, tf->tf_r14, tf->tf_r15);
+	printf("  #- %#lx (trap)\n", tf->tf_rip);
+	db_backtrace(tf->tf_rbp, 16);
+}
+
+void
+trap_dispatch(struct trapframe *tf)
+{
+	struct thread *td;
+	struct trap_catch *tc;
+
+	if (tf->tf_trapno >= 32) {
+		intr_dispatch(tf);
+		return;
+	}
+
+	td = curthread;
+	tc = td != NULL ? td->td_onfault : NULL;
+	if (tc != NULL && tf->tf_trapno != T_DOUBLEFLT && tf->tf_trapno != T_NMI) {
+		/* Expected trap: record it and resume at the catch point. */
+		td->td_onfault = NULL;
+		tc->tc_trapno = (int)tf->tf_trapno;
+		tc->tc_err = tf->tf_err;
+		tc->tc_rip = tf->tf_rip;
+		tc->tc_addr = tf->tf_trapno == T_PAGEFLT ? rcr2() : 0;
+		tf->tf_rip = (uint64_t)klongjmp;
+		tf->tf_rdi = (uint64_t)&tc->tc_jb;
+		tf->tf_rsi = 1;
+		/* klongjmp switches stacks itself; keep interrupts as they were. */
+		return;
+	}
+
+	trap_report(tf);
+	panic("trap %lu (%s) at rip %#lx", tf->tf_trapno,
+	    tf->tf_trapno < 32 && trap_names[tf->tf_trapno] ?
+	    trap_names[tf->tf_trapno] : "reserved", tf->tf_rip);
+}

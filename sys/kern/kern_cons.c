@@ -1,0 +1,91 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Console registry: output goes to every active console.
+ */
+#include <sys/param.h>
+#include <sys/cons.h>
+#include <sys/errno.h>
+#include <sys/pcpu.h>
+#include <sys/systm.h>
+
+#include <machine/atomic.h>
+#include <machine/cpufunc.h>
+
+#define CONS_MAX	4
+
+static struct consdev	*cons_tab[CONS_MAX];
+static volatile u_int	cons_owner = ~0u;	/* CPU holding the output lock */
+static u_int		cons_depth;
+static register_t	cons_saved_intr;
+
+int
+cons_register(struct consdev *cd)
+{
+	for (int i = 0; i < CONS_MAX; i++) {
+		if (cons_tab[i] == NULL || cons_tab[i] == cd) {
+			cd->cn_active = true;
+			cons_tab[i] = cd;
+			return (0);
+		}
+	}
+	return (ENOSPC);
+}
+
+void
+cons_unregister(struct consdev *cd)
+{
+	for (int i = 0; i < CONS_MAX; i++)
+		if (cons_tab[i] == cd)
+			cons_tab[i] = NULL;
+	cd->cn_active = false;
+}
+
+void
+cons_putc(int c)
+{
+	for (int i = 0; i < CONS_MAX; i++) {
+		struct consdev *cd = cons_tab[i];
+
+		if (cd != NULL && cd->cn_active)
+			cd->cn_putc(cd, c);
+	}
+}
+
+/*
+ * A recursive spin lock keyed on the CPU, so a panic or trap while printing
+ * on the same CPU still gets its message out.  A panicking system gives up
+ * waiting after a while rather than staying silent.
+ */
+void
+cons_lock(void)
+{
+	register_t rf = intr_disable();
+	u_int me = (PCPU_GET(self) != NULL) ? curcpu : 0;
+
+	if (cons_owner == me) {
+		cons_depth++;
+		return;
+	}
+	for (long spins = 0; !atomic_cmpset_int(&cons_owner, ~0u, me); spins++) {
+		if (panicstr != NULL && spins > 50000000L) {
+			cons_owner = me;
+			break;
+		}
+		cpu_spinwait();
+	}
+	cons_depth = 1;
+	cons_saved_intr = rf;
+}
+
+void
+cons_unlock(void)
+{
+	register_t rf;
+
+	if (--cons_depth > 0)
+		return;
+	rf = cons_saved_intr;
+	atomic_store_rel_int(&cons_owner, ~0u);
+	intr_restore(rf);
+}

@@ -1,0 +1,42 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * panic(): report, let an in-kernel test recover if one is running on this
+ * thread, otherwise stop the other CPUs and power off with a failure status.
+ */
+#include <sys/param.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+
+#include <machine/cpufunc.h>
+#include <machine/md_var.h>
+
+#include <x86/init.h>
+
+const char	*panicstr;
+static char	panicbuf[256];
+
+/* Set by the ktest runner: called with the message; does not return if it recovers. */
+void	(*panic_recover_hook)(const char *msg);
+
+void
+panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(panicbuf, sizeof(panicbuf), fmt, ap);
+	va_end(ap);
+
+	printf("panic: %s\n", panicbuf);
+	if (panic_recover_hook != NULL)
+		panic_recover_hook(panicbuf);
+
+	disable_intr();
+	panicstr = panicbuf;
+	printf("cpu%u: stopping\n", curcpu);
+	db_backtrace((uint64_t)__builtin_frame_address(0), 16);
+	cpu_stop_others();
+	power_ops.poweroff(2);
+}

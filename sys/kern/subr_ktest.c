@@ -1,0 +1,160 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The in-kernel test runner (see sys/ktest.h).
+ */
+#include <sys/param.h>
+#include <sys/kernel.h>
+#include <sys/ktest.h>
+#include <sys/linker_set.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+
+#include <machine/cpufunc.h>
+#include <machine/setjmp.h>
+
+#include <x86/init.h>
+
+SET_DECLARE(ktest_set, struct ktest);
+
+extern void	(*panic_recover_hook)(const char *msg);
+
+static char	ktest_glob[128];
+TUNABLE_STR("ktest", ktest_glob, sizeof(ktest_glob), "run the in-kernel tests matching this glob");
+
+struct ktest_frame {
+	struct kjmpbuf		jb;
+	struct ktest_ctx	*ctx;
+	struct thread		*td;
+};
+
+static struct ktest_frame *volatile ktest_active;
+
+static const char *const result_names[] = {
+	[KTEST_PASS] = "PASS", [KTEST_FAIL] = "FAIL",
+	[KTEST_SKIP] = "SKIP", [KTEST_ERROR] = "ERROR",
+};
+
+void
+ktest_set_result(struct ktest_ctx *ctx, enum ktest_result r, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctx->result = r;
+	va_start(ap, fmt);
+	vsnprintf(ctx->detail, sizeof(ctx->detail), fmt, ap);
+	va_end(ap);
+}
+
+/* A panic on the thread running a test ends that test as ERROR. */
+static void
+ktest_panic_recover(const char *msg)
+{
+	struct ktest_frame *kf = ktest_active;
+
+	if (kf == NULL || kf->td != curthread)
+		return;
+	ktest_set_result(kf->ctx, KTEST_ERROR, "panic: %s", msg);
+	klongjmp(&kf->jb, 1);
+}
+
+static void
+ktest_print(const char *name, const struct ktest_ctx *ctx)
+{
+	/* One line per test: newlines in the detail would break the protocol. */
+	char detail[sizeof(ctx->detail)];
+
+	strlcpy(detail, ctx->detail, sizeof(detail));
+	for (char *p = detail; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	printf("KTEST %s %s%s%s\n", name, result_names[ctx->result],
+	    detail[0] != '\0' ? " " : "", detail);
+}
+
+static enum ktest_result
+ktest_one(const struct ktest *t, struct ktest_ctx *ctx)
+{
+	struct ktest_frame kf;
+	register_t rf = read_rflags();
+
+	ctx->result = KTEST_PASS;
+	ctx->detail[0] = '\0';
+	kf.ctx = ctx;
+	kf.td = curthread;
+	if (ksetjmp(&kf.jb) == 0) {
+		ktest_active = &kf;
+		t->func(ctx);
+	} else {
+		/* Back from a panic: restore what the test may have left. */
+		if (rf & PSL_I)
+			enable_intr();
+		else
+			disable_intr();
+		curthread->td_onfault = NULL;
+	}
+	ktest_active = NULL;
+	return (ctx->result);
+}
+
+int
+ktest_run(const char *glob)
+{
+	struct ktest **tp;
+	struct ktest_ctx ctx;
+	int counts[4] = { 0, 0, 0, 0 };
+
+	panic_recover_hook = ktest_panic_recover;
+	SET_FOREACH(tp, ktest_set) {
+		if (!fnmatch_simple(glob, (*tp)->name))
+			continue;
+		ktest_one(*tp, &ctx);
+		ktest_print((*tp)->name, &ctx);
+		counts[ctx.result]++;
+	}
+	panic_recover_hook = NULL;
+	printf("KTEST-SUMMARY passed=%d failed=%d skipped=%d errors=%d\n",
+	    counts[KTEST_PASS], counts[KTEST_FAIL], counts[KTEST_SKIP],
+	    counts[KTEST_ERROR]);
+	return (counts[KTEST_FAIL] + counts[KTEST_ERROR]);
+}
+
+static void
+ktest_boot(void *arg __unused)
+{
+	int bad;
+
+	if (ktest_glob[0] == '\0')
+		return;
+	bad = ktest_run(ktest_glob);
+	power_ops.poweroff(bad == 0 ? 0 : 1);
+}
+SYSINIT(ktest, SI_SUB_KTEST, SI_ORDER_ANY, ktest_boot, NULL);
+
+/* The runner's own checks: results are recorded and a panic is contained. */
+static bool	selftest_nested;
+
+static void
+selftest_panics(struct ktest_ctx *ctx __unused)
+{
+	panic("deliberate panic from a test");
+}
+
+KTEST(ktest_panic_is_error)
+{
+	struct ktest inner = { "inner", selftest_panics, __FILE__ };
+	struct ktest_ctx ctx;
+	struct ktest_frame *outer = ktest_active;
+	enum ktest_result r;
+
+	if (selftest_nested)
+		KT_SKIP("nested");
+	selftest_nested = true;
+	r = ktest_one(&inner, &ctx);
+	ktest_active = outer;
+	selftest_nested = false;
+	KT_ASSERT(r == KTEST_ERROR, "panicking test gave result %d", r);
+	KT_ASSERT(strncmp(ctx.detail, "panic: deliberate panic", 23) == 0,
+	    "detail \"%s\"", ctx.detail);
+}

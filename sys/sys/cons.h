@@ -1,0 +1,28 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Console registry.  Every registered console receives kernel output; a
+ * console may retire an earlier one (e.g. a PV console replacing an early
+ * debug port once it is attached).
+ */
+#ifndef _SYS_CONS_H_
+#define _SYS_CONS_H_
+
+#include <sys/types.h>
+
+struct consdev {
+	const char	*cn_name;
+	void		(*cn_putc)(struct consdev *, int);
+	int		(*cn_getc)(struct consdev *);	/* -1 if none */
+	void		*cn_arg;
+	bool		cn_active;
+};
+
+int	cons_register(struct consdev *);
+void	cons_unregister(struct consdev *);
+void	cons_putc(int c);
+/* Output lock taken by printf so lines from different CPUs do not mix. */
+void	cons_lock(void);
+void	cons_unlock(void);
+
+#endif /* !_SYS_CONS_H_ */

@@ -1,0 +1,48 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Kernel error numbers (BSD values).  Xen's own error numbers are mapped to
+ * these by the hypercall layer.
+ */
+#ifndef _SYS_ERRNO_H_
+#define _SYS_ERRNO_H_
+
+#define EPERM		1
+#define ENOENT		2
+#define ESRCH		3
+#define EINTR		4
+#define EIO		5
+#define ENXIO		6
+#define E2BIG		7
+#define EBADF		9
+#define EAGAIN		35
+#define EWOULDBLOCK	EAGAIN
+#define ENOMEM		12
+#define EACCES		13
+#define EFAULT		14
+#define EBUSY		16
+#define EEXIST		17
+#define ENODEV		19
+#define ENOTDIR		20
+#define EISDIR		21
+#define EINVAL		22
+#define ENFILE		23
+#define ENOSPC		28
+#define ERANGE		34
+#define EINPROGRESS	36
+#define EALREADY	37
+#define EMSGSIZE	40
+#define ENOTSUP		45
+#define EOPNOTSUPP	ENOTSUP
+#define ETIMEDOUT	60
+#define ECONNREFUSED	61
+#define ENAMETOOLONG	63
+#define ENOTEMPTY	66
+#define ENOSYS		78
+#define EFTYPE		79
+#define ENOATTR		87
+#define EBADMSG		89
+#define EPROTO		92
+#define EOVERFLOW	84
+
+#endif /* !_SYS_ERRNO_H_ */

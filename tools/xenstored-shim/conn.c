@@ -1,0 +1,345 @@
+/*
+ * Connection core, shared by every transport: frame assembly from partial
+ * reads, a bounded output queue written as the peer accepts it, and the
+ * per-connection limits on unanswered requests and unread watch events.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xsd.h"
+
+struct conn *xsd_conns;
+static uint64_t conn_ids;
+
+struct conn *
+conn_new(const struct transport_ops *ops, void *tp, int fd, uint32_t domid)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->ops = ops;
+	c->tp = tp;
+	c->fd = fd;
+	c->id = ++conn_ids;
+	c->domid = domid;
+	c->priv = domid == 0;
+	c->can_restrict = domid == 0;
+	c->target = -1;
+	c->next_txid = 1;
+	c->next = xsd_conns;
+	if (xsd_conns != NULL)
+		xsd_conns->prev = c;
+	xsd_conns = c;
+	return c;
+}
+
+void
+conn_destroy(struct conn *c)
+{
+	struct outmsg *m, *mn;
+	struct txn *t, *tn;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		xsd_conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	for (m = c->out_head; m != NULL; m = mn) {
+		mn = m->next;
+		free(m);
+	}
+	for (t = c->txns; t != NULL; t = tn) {
+		tn = t->next;
+		txn_free(t);
+	}
+	watch_free_all(c);
+	domain_conn_gone(c);
+	if (c->ops != NULL && c->ops->destroy != NULL)
+		c->ops->destroy(c);
+	free(c);
+}
+
+void
+conn_reap_dead(void)
+{
+	struct conn *c, *next;
+
+	for (c = xsd_conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->dead)
+			conn_destroy(c);
+	}
+}
+
+bool
+conn_wants_input(const struct conn *c)
+{
+	return !c->dead && c->out_replies < xsd_quota.outstanding;
+}
+
+bool
+conn_has_output(const struct conn *c)
+{
+	return !c->dead && c->out_head != NULL;
+}
+
+static void
+conn_enqueue(struct conn *c, struct outmsg *m)
+{
+	m->next = NULL;
+	m->queued = time(NULL);
+	if (c->out_tail != NULL)
+		c->out_tail->next = m;
+	else
+		c->out_head = m;
+	c->out_tail = m;
+	c->out_bytes += m->len;
+	if (m->is_event)
+		c->out_events++;
+	else
+		c->out_replies++;
+}
+
+static struct outmsg *
+outmsg_new(uint32_t type, uint32_t req_id, uint32_t tx_id, const void *p,
+    size_t len)
+{
+	struct outmsg *m = malloc(sizeof(*m) + XSD_HDR_LEN + len);
+	struct xsd_sockmsg h;
+
+	if (m == NULL)
+		return NULL;
+	memset(&h, 0, sizeof(h));
+	h.type = type;
+	h.req_id = req_id;
+	h.tx_id = tx_id;
+	h.len = (uint32_t)len;
+	memcpy(m->data, &h, XSD_HDR_LEN);
+	if (len > 0)
+		memcpy(m->data + XSD_HDR_LEN, p, len);
+	m->len = XSD_HDR_LEN + (uint32_t)len;
+	m->is_event = type == XS_WATCH_EVENT;
+	return m;
+}
+
+int
+conn_queue_reply(struct conn *c, uint32_t type, uint32_t req_id,
+    uint32_t tx_id, const void *p, size_t len)
+{
+	struct outmsg *m;
+	const char *e2big = proto_errname(E2BIG);
+
+	if (len > XENSTORE_PAYLOAD_MAX) {
+		type = XS_ERROR;
+		p = e2big;
+		len = strlen(e2big) + 1;
+	}
+	m = outmsg_new(type, req_id, tx_id, p, len);
+	if (m == NULL) {
+		/* Without memory for a reply the peer would wait forever. */
+		xsd_log("conn %llu: no memory for a reply, disconnecting",
+		    (unsigned long long)c->id);
+		c->dead = true;
+		return ENOMEM;
+	}
+	if (xsd_trace != NULL)
+		trace_msg(c, "OUT", (const struct xsd_sockmsg *)m->data,
+		    m->data + XSD_HDR_LEN);
+	conn_enqueue(c, m);
+	return 0;
+}
+
+int
+conn_queue_error(struct conn *c, const struct xsd_sockmsg *req, int err)
+{
+	const char *name = proto_errname(err);
+
+	return conn_queue_reply(c, XS_ERROR, req->req_id, req->tx_id, name,
+	    strlen(name) + 1);
+}
+
+void
+conn_queue_event(struct conn *c, const char *path, const char *token)
+{
+	size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
+	uint8_t payload[XENSTORE_PAYLOAD_MAX];
+	struct outmsg *m;
+
+	if (c->dead)
+		return;
+	if (pl + tl > XENSTORE_PAYLOAD_MAX) {
+		xsd_log("conn %llu: watch event too long, dropped",
+		    (unsigned long long)c->id);
+		return;
+	}
+	memcpy(payload, path, pl);
+	memcpy(payload + pl, token, tl);
+	/* The same event already waiting says all this one would say. */
+	for (m = c->out_head; m != NULL; m = m->next) {
+		if (m == c->out_head && c->out_off > 0)
+			continue;
+		if (m->is_event && m->len == XSD_HDR_LEN + pl + tl &&
+		    memcmp(m->data + XSD_HDR_LEN, payload, pl + tl) == 0)
+			return;
+	}
+	/* XSA-349: a peer that never reads must not grow our memory. */
+	if (c->out_events >= xsd_quota.watch_events) {
+		xsd_log("conn %llu (dom %u): %u unread watch events, "
+			"dropping event for %s",
+		    (unsigned long long)c->id, c->domid, c->out_events, path);
+		return;
+	}
+	m = outmsg_new(XS_WATCH_EVENT, 0, 0, payload, pl + tl);
+	if (m == NULL) {
+		xsd_log("conn %llu: no memory, watch event dropped",
+		    (unsigned long long)c->id);
+		return;
+	}
+	if (xsd_trace != NULL)
+		trace_msg(c, "EVT", (const struct xsd_sockmsg *)m->data,
+		    m->data + XSD_HDR_LEN);
+	conn_enqueue(c, m);
+}
+
+void
+conn_flush_output(struct conn *c)
+{
+	struct outmsg *m;
+	long r;
+	bool wrote = false;
+
+	while (!c->dead && (m = c->out_head) != NULL) {
+		r = c->ops->write(c, m->data + c->out_off, m->len - c->out_off);
+		if (r < 0) {
+			c->dead = true;
+			break;
+		}
+		if (r == 0)
+			break;
+		wrote = true;
+		c->out_off += (uint32_t)r;
+		if (c->out_off < m->len)
+			continue;
+		c->out_off = 0;
+		c->out_head = m->next;
+		if (c->out_head == NULL)
+			c->out_tail = NULL;
+		c->out_bytes -= m->len;
+		if (m->is_event)
+			c->out_events--;
+		else
+			c->out_replies--;
+		free(m);
+	}
+	if (wrote && !c->dead && c->ops->kick != NULL)
+		c->ops->kick(c);
+}
+
+void
+conn_check_timeouts(time_t now)
+{
+	struct conn *c;
+	struct outmsg *m;
+
+	if (xsd_quota.event_timeout == 0)
+		return;
+	for (c = xsd_conns; c != NULL; c = c->next) {
+		if (c->dead || c->out_events == 0)
+			continue;
+		for (m = c->out_head; m != NULL && !m->is_event; m = m->next)
+			;
+		if (m != NULL &&
+		    now - m->queued > (time_t)xsd_quota.event_timeout) {
+			xsd_log("conn %llu (dom %u): watch events unread for "
+				"over %us, disconnecting",
+			    (unsigned long long)c->id, c->domid,
+			    xsd_quota.event_timeout);
+			c->dead = true;
+		}
+	}
+}
+
+static void
+conn_frame_done(struct conn *c)
+{
+	c->payload[c->in.hdr.len] = 0;
+	if (xsd_trace != NULL)
+		trace_msg(c, "IN", &c->in.hdr, c->payload);
+	ops_dispatch(c, &c->in.hdr, c->payload);
+	c->inlen = 0;
+	watch_flush_pending();
+}
+
+/*
+ * Accepts up to n bytes of stream; a frame is dispatched as soon as it is
+ * complete.  Stops early when the peer has too many unanswered requests.
+ */
+size_t
+conn_feed(struct conn *c, const uint8_t *p, size_t n)
+{
+	size_t used = 0, want;
+
+	while (used < n && conn_wants_input(c)) {
+		if (c->inlen < XSD_HDR_LEN) {
+			want = XSD_HDR_LEN - c->inlen;
+			if (want > n - used)
+				want = n - used;
+			memcpy(c->in.raw + c->inlen, p + used, want);
+		} else {
+			want = XSD_HDR_LEN + c->in.hdr.len - c->inlen;
+			if (want > n - used)
+				want = n - used;
+			memcpy(c->payload + (c->inlen - XSD_HDR_LEN),
+			    p + used, want);
+		}
+		used += want;
+		c->inlen += (uint32_t)want;
+		if (c->inlen == XSD_HDR_LEN &&
+		    proto_check_header(&c->in.hdr) != 0) {
+			xsd_log("conn %llu (dom %u): frame length %u over %u, "
+				"disconnecting",
+			    (unsigned long long)c->id, c->domid,
+			    c->in.hdr.len, XENSTORE_PAYLOAD_MAX);
+			c->dead = true;
+			break;
+		}
+		if (c->inlen == XSD_HDR_LEN + c->in.hdr.len)
+			conn_frame_done(c);
+	}
+	return used;
+}
+
+bool
+conn_handle_input(struct conn *c)
+{
+	uint8_t tmp[XSD_HDR_LEN + XENSTORE_PAYLOAD_MAX];
+	size_t want;
+	long r;
+	unsigned frames = 0;
+
+	/* Read no further than the current frame so that backpressure
+	 * leaves unread requests in the transport, not in our memory. */
+	while (conn_wants_input(c) && frames < 64) {
+		if (c->inlen < XSD_HDR_LEN)
+			want = XSD_HDR_LEN - c->inlen;
+		else
+			want = XSD_HDR_LEN + c->in.hdr.len - c->inlen;
+		r = c->ops->read(c, tmp, want);
+		if (r < 0) {
+			c->dead = true;
+			break;
+		}
+		if (r == 0)
+			break;
+		if (conn_feed(c, tmp, (size_t)r) != (size_t)r && !c->dead) {
+			/* Cannot happen: we asked for no more than fits. */
+			c->dead = true;
+		}
+		if (c->inlen == 0)
+			frames++;
+	}
+	return !c->dead;
+}

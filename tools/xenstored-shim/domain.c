@@ -1,0 +1,130 @@
+/*
+ * Domain records: which domains are introduced, their targets, and the
+ * @introduceDomain / @releaseDomain announcements.  The ring transport is
+ * reached only through xsd_ring_backend; under --no-domains it is NULL and
+ * an introduced domain is a record without a connection.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "xsd.h"
+
+struct domain *xsd_domains;
+const struct ring_backend *xsd_ring_backend;
+
+struct domain *
+domain_find(uint32_t domid)
+{
+	struct domain *d;
+
+	for (d = xsd_domains; d != NULL; d = d->next)
+		if (d->domid == domid)
+			return d;
+	return NULL;
+}
+
+static struct domain *
+domain_get(uint32_t domid)
+{
+	struct domain *d = domain_find(domid);
+
+	if (d != NULL)
+		return d;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	d->domid = domid;
+	d->target = -1;
+	d->next = xsd_domains;
+	xsd_domains = d;
+	return d;
+}
+
+static void
+domain_forget(struct domain *d)
+{
+	struct domain **pp;
+
+	for (pp = &xsd_domains; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			free(d);
+			return;
+		}
+	}
+}
+
+int
+domain_introduce(uint32_t domid, unsigned long mfn, uint32_t port)
+{
+	struct domain *d = domain_get(domid);
+	int err;
+
+	if (d == NULL)
+		return ENOMEM;
+	if (d->introduced)
+		return 0; /* repeated INTRODUCE is harmless */
+	if (xsd_ring_backend != NULL) {
+		err = xsd_ring_backend->attach(d, mfn, port);
+		if (err != 0) {
+			if (d->target < 0)
+				domain_forget(d);
+			return err;
+		}
+	}
+	d->introduced = true;
+	d->released_sent = false;
+	watch_defer_special("@introduceDomain");
+	return 0;
+}
+
+int
+domain_release(uint32_t domid)
+{
+	struct domain *d = domain_find(domid);
+
+	if (d == NULL || !d->introduced)
+		return ENOENT;
+	if (xsd_ring_backend != NULL && d->conn != NULL)
+		xsd_ring_backend->detach(d);
+	d->introduced = false;
+	watch_defer_special("@releaseDomain");
+	domain_forget(d);
+	return 0;
+}
+
+int
+domain_set_target(uint32_t domid, uint32_t target)
+{
+	struct domain *d = domain_get(domid);
+	struct conn *c;
+
+	if (d == NULL)
+		return ENOMEM;
+	d->target = (int32_t)target;
+	for (c = xsd_conns; c != NULL; c = c->next)
+		if (!c->priv && c->domid == domid)
+			c->target = (int32_t)target;
+	return 0;
+}
+
+int32_t
+domain_target(uint32_t domid)
+{
+	struct domain *d = domain_find(domid);
+
+	return d != NULL ? d->target : -1;
+}
+
+void
+domain_conn_gone(struct conn *c)
+{
+	struct domain *d;
+
+	for (d = xsd_domains; d != NULL; d = d->next) {
+		if (d->conn == c) {
+			d->conn = NULL;
+			return;
+		}
+	}
+}
