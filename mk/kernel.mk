@@ -18,7 +18,8 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fcf-protection=none \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
-	-Wmissing-prototypes -DINVARIANTS -D_KERNEL -MMD -MP
+	-Wmissing-prototypes -DINVARIANTS -D_KERNEL -MMD -MP \
+	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T sys/conf/kernel.ld
 

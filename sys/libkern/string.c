@@ -103,3 +103,14 @@ strchr(const char *s, int c)
 			return (NULL);
 	}
 }
+
+char *
+strstr_simple(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncmp(hay, needle, n) == 0)
+			return ((char *)(uintptr_t)hay);
+	return (n == 0 ? (char *)(uintptr_t)hay : NULL);
+}

@@ -21,6 +21,7 @@ struct bootinfo {
 	vm_paddr_t		start_pa;	/* the loader's own structure */
 	const char		*cmdline;
 	vm_paddr_t		rsdp_pa;	/* 0 if the loader gave none */
+	uint32_t		loader_flags;	/* loader-specific flags word */
 	struct memmap		memmap;		/* raw, unsanitised */
 	int			nmods;
 	struct bootinfo_module	mods[BOOTINFO_MAXMODS];

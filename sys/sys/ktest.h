@@ -63,6 +63,11 @@ void	ktest_set_result(struct ktest_ctx *, enum ktest_result, const char *fmt, ..
 /* Records a detail on a passing test (numbers measured, for the log). */
 #define KT_NOTE(...)	ktest_set_result(ktest_ctx, KTEST_PASS, __VA_ARGS__)
 
+/*
+ * Runs one test inside another (for tests of failure paths); a panic in it
+ * is contained and reported as its ERROR result.
+ */
+enum ktest_result ktest_run_one(const struct ktest *, struct ktest_ctx *);
 /* Runs the tests matching a glob; returns the number failed or in error. */
 int	ktest_run(const char *glob);
 

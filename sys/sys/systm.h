@@ -46,6 +46,7 @@ size_t	strnlen(const char *, size_t);
 int	strcmp(const char *, const char *);
 int	strncmp(const char *, const char *, size_t);
 char	*strchr(const char *, int);
+char	*strstr_simple(const char *, const char *);
 size_t	strlcpy(char *, const char *, size_t);
 size_t	strlcat(char *, const char *, size_t);
 int	fnmatch_simple(const char *pattern, const char *string);

@@ -6,6 +6,7 @@
  */
 #include <sys/param.h>
 #include <sys/bootinfo.h>
+#include <sys/errno.h>
 #include <sys/kernel.h>
 #include <sys/linker_set.h>
 #include <sys/pcpu.h>
@@ -102,15 +103,28 @@ cpu_setup_tables(struct pcpu *pc)
 	wrmsr(MSR_GSBASE, (uint64_t)pc);
 }
 
+/* Reads the memory map through the current hook and sanitises it. */
+int
+machdep_memmap_read(struct memmap *mm)
+{
+	mm->count = 0;
+	if (init_ops.parse_memmap(&bootinfo, mm) != 0 || mm->count == 0)
+		return (ENXIO);
+	memmap_sanitize(mm);
+	return (0);
+}
+
 static void
 memmap_setup(void)
 {
-	struct memmap *mm = &phys_memmap;
-
-	mm->count = 0;
-	if (init_ops.parse_memmap(&bootinfo, mm) != 0 || mm->count == 0)
+	if (machdep_memmap_read(&phys_memmap) != 0)
 		panic("no usable memory map from %s", platform_name);
-	memmap_sanitize(mm);
+	if (bootverbose) {
+		for (int i = 0; i < phys_memmap.count; i++)
+			printf("memmap %#014lx-%#014lx type %u\n",
+			    phys_memmap.ent[i].base, phys_memmap.ent[i].base +
+			    phys_memmap.ent[i].len, phys_memmap.ent[i].type);
+	}
 }
 
 void

@@ -14,6 +14,9 @@ void	hammer_time(struct bootinfo *) __dead2;
 void	boot_entry(uint32_t loader_info_pa) __dead2;
 /* Allocates the GDT, TSS and fault stacks of an AP's pcpu. */
 int	cpu_alloc_tables(struct pcpu *pc);
+struct memmap;
+/* Reads and sanitises the memory map through init_ops.parse_memmap. */
+int	machdep_memmap_read(struct memmap *);
 void	trap_dispatch(struct trapframe *);
 void	intr_dispatch(struct trapframe *);
 /* Prints a frame-pointer backtrace starting at rbp. */

@@ -24,6 +24,8 @@ struct init_ops {
 	uint64_t (*tsc_freq)(void);
 };
 extern struct init_ops	init_ops;
+/* The native hooks, kept for comparison and for platforms that reuse some. */
+extern const struct init_ops native_init_ops;
 
 /* Ways to stop the machine. */
 struct power_ops {

@@ -91,6 +91,14 @@ native_tsc_freq(void)
 	return (tsc_freq);
 }
 
+const struct init_ops native_init_ops = {
+	.parse_memmap = native_parse_memmap,
+	.early_clock_source_init = native_early_clock_init,
+	.early_delay = native_early_delay,
+	.tsc_freq = native_tsc_freq,
+};
+
+/* The live table starts as the native one; a platform probe may patch it. */
 struct init_ops init_ops = {
 	.parse_memmap = native_parse_memmap,
 	.early_clock_source_init = native_early_clock_init,

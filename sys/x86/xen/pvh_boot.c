@@ -59,6 +59,7 @@ boot_entry(uint32_t start_info_pa)
 
 	copy_str(pvh_cmdline, sizeof(pvh_cmdline), si->cmdline_paddr);
 	bootinfo.rsdp_pa = si->rsdp_paddr;
+	bootinfo.loader_flags = si->flags;
 
 	if (si->version >= 1 && si->memmap_entries > 0 &&
 	    pa_ok(si->memmap_paddr, (uint64_t)si->memmap_entries *

@@ -1,0 +1,25 @@
+# Native boot tests: the kernel in QEMU with ktest=*.
+
+BOOT_TESTS := $(BUILD)/tests/boot
+TEST_PREREQS += $(BOOT_TESTS)/native_ktests $(BOOT_TESTS)/Kyuafile \
+	$(BOOT_TESTS)/ktest.subr $(BOOT_TESTS)/kernel $(BOOT_TESTS)/kernel.ktests
+
+$(BOOT_TESTS)/native_ktests: tests/boot/native_ktests.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+
+$(BOOT_TESTS)/Kyuafile: tests/boot/Kyuafile
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+$(BOOT_TESTS)/ktest.subr: tests/lib/ktest.subr
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+$(BOOT_TESTS)/kernel: $(KERNEL)
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+$(BOOT_TESTS)/kernel.ktests: $(KERNEL).ktests
+	@mkdir -p $(@D)
+	install -m 644 $< $@

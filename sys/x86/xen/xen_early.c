@@ -1,0 +1,163 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Early Xen detection (CPUID leaves), the hypercall page, the early console
+ * and the power hooks.  Registered as an early platform probe: on bare metal
+ * it claims nothing and the native hooks stay.
+ */
+#include <sys/param.h>
+#include <sys/bootinfo.h>
+#include <sys/cons.h>
+#include <sys/systm.h>
+
+#include <machine/cpufunc.h>
+#include <machine/vmparam.h>
+
+#include <x86/init.h>
+#include <x86/xen/hypercall.h>
+
+#include <xen/arch-x86/cpuid.h>
+#include <xen/arch-x86/hvm/start_info.h>
+#include <xen/xen_guest.h>
+
+#define XEN_DEBUG_PORT	0xe9
+
+struct xen_guest_info	xen_guest;
+
+static u_int
+xen_cpuid_find(void)
+{
+	u_int regs[4];
+
+	for (u_int base = XEN_CPUID_FIRST_LEAF; base < XEN_CPUID_FIRST_LEAF + 0x10000;
+	    base += 0x100) {
+		do_cpuid(base, regs);
+		if (regs[1] == XEN_CPUID_SIGNATURE_EBX &&
+		    regs[2] == XEN_CPUID_SIGNATURE_ECX &&
+		    regs[3] == XEN_CPUID_SIGNATURE_EDX && regs[0] - base >= 2)
+			return (base);
+	}
+	return (0);
+}
+
+/* Xen wrote the page if the first stub is no longer our -ENOSYS filler. */
+static bool
+hypercall_page_written(void)
+{
+	static const uint8_t filler[] = { 0x48, 0xc7, 0xc0, 0xda, 0xff, 0xff, 0xff, 0xc3 };
+
+	return (memcmp(hypercall_page, filler, sizeof(filler)) != 0);
+}
+
+static void
+xen_cons_putc(struct consdev *cd __unused, int c)
+{
+	char ch = (char)c;
+
+	xen_early_puts(&ch, 1);
+}
+
+static struct consdev xen_early_cons = {
+	.cn_name = "xen_early",
+	.cn_putc = xen_cons_putc,
+};
+
+void
+xen_early_puts(const char *s, size_t len)
+{
+	if (xen_guest.initial_domain && xen_guest.hypercall_page_ok) {
+		/* Debian's release Xen refuses console_io to a domU, not dom0. */
+		HYPERVISOR_console_io(CONSOLEIO_write, (u_int)len, s);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		outb(XEN_DEBUG_PORT, (uint8_t)s[i]);
+}
+
+static void __dead2
+xen_poweroff(int status)
+{
+	struct sched_shutdown ss;
+
+	printf("powering off (status %d)\n", status);
+	/* A panic (status >= 2) is reported as a crash so the toolstack can keep it. */
+	ss.reason = status >= 2 ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+	HYPERVISOR_sched_op(SCHEDOP_shutdown, &ss);
+	disable_intr();
+	for (;;)
+		halt();
+}
+
+static void __dead2
+xen_reboot(void)
+{
+	struct sched_shutdown ss = { .reason = SHUTDOWN_reboot };
+
+	printf("rebooting\n");
+	HYPERVISOR_sched_op(SCHEDOP_shutdown, &ss);
+	disable_intr();
+	for (;;)
+		halt();
+}
+
+static uint64_t
+xen_tsc_freq(void)
+{
+	return (xen_guest.tsc_khz * 1000);
+}
+
+static void
+xen_early_clock_init(void)
+{
+	extern uint64_t tsc_freq;
+
+	/* There is no PIT to calibrate against; Xen states the TSC rate. */
+	tsc_freq = xen_tsc_freq();
+	printf("TSC: %lu Hz (from Xen)\n", tsc_freq);
+}
+
+static bool
+xen_probe(struct bootinfo *bi)
+{
+	u_int regs[4];
+
+	xen_guest.cpuid_base = xen_cpuid_find();
+	if (xen_guest.cpuid_base == 0)
+		return (false);
+	xen_guest.present = true;
+	xen_guest.initial_domain = (bi->loader_flags & SIF_INITDOMAIN) != 0;
+
+	do_cpuid(xen_guest.cpuid_base + 1, regs);
+	xen_guest.version_major = regs[0] >> 16;
+	xen_guest.version_minor = regs[0] & 0xffff;
+
+	do_cpuid(xen_guest.cpuid_base + 2, regs);
+	wrmsr(regs[1], KVA_TO_PHYS((vm_offset_t)hypercall_page));
+	xen_guest.hypercall_page_ok = hypercall_page_written();
+
+	if (xen_guest.cpuid_base + 3 <= xen_guest.cpuid_base + 0xff) {
+		cpuid_count(xen_guest.cpuid_base + 3, 0, regs);
+		xen_guest.tsc_khz = regs[2];
+	}
+
+	cons_register(&xen_early_cons);
+	printf("Xen %u.%u detected (CPUID base %#x), %s, hypercall page %s\n",
+	    xen_guest.version_major, xen_guest.version_minor,
+	    xen_guest.cpuid_base, xen_guest.initial_domain ? "dom0" : "domU",
+	    xen_guest.hypercall_page_ok ? "installed" : "NOT written by Xen");
+
+	power_ops.poweroff = xen_poweroff;
+	power_ops.reboot = xen_reboot;
+	if (xen_guest.tsc_khz != 0) {
+		init_ops.early_clock_source_init = xen_early_clock_init;
+		init_ops.tsc_freq = xen_tsc_freq;
+	}
+	return (true);
+}
+
+static struct early_probe xen_early_probe = {
+	.name = "xen",
+	.order = 10,
+	.probe = xen_probe,
+};
+EARLY_PROBE(xen_early_probe);

@@ -1,0 +1,27 @@
+#!/bin/bash
+# Runs kyua over build/tests and prints a report whose last line is
+# "N passed, N failed".  Exits non-zero if anything failed or broke.
+set -u
+testdir="$1"
+db="$2"
+rm -f "$db"
+# Boot logs cached by a previous run must not be reused.
+rm -rf "$testdir"/*/run-*
+cd "$testdir" || exit 1
+kyua test --results-file="$db" 2>&1 | grep -v -E -- '->  (passed|skipped)' | tail -n 200
+kyua report --results-file="$db" --verbose \
+    --results-filter=broken,failed 2>/dev/null | grep -v '^$' | tail -n 400
+summary=$(kyua report --results-file="$db" 2>/dev/null | grep '^Test cases:')
+echo "$summary"
+# Test cases: T total, S skipped, X expected failures, B broken, F failed
+total=$(echo "$summary" | sed -n 's/.*: \([0-9]*\) total.*/\1/p')
+broken=$(echo "$summary" | sed -n 's/.* \([0-9]*\) broken.*/\1/p')
+failed=$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+total=${total:-0}; broken=${broken:-0}; failed=${failed:-0}
+bad=$((broken + failed))
+if [ "$total" -eq 0 ]; then
+	echo "no test results"
+	bad=1
+fi
+echo "$((total - bad)) passed, $bad failed"
+[ "$bad" -eq 0 ]
