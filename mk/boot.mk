@@ -16,10 +16,10 @@ $(BOOT_TESTS)/ktest.subr: tests/lib/ktest.subr
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 
-$(BOOT_TESTS)/kernel: $(KERNEL)
+$(BOOT_TESTS)/kernel: $(BUILD)/kernel
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 
-$(BOOT_TESTS)/kernel.ktests: $(KERNEL).ktests
+$(BOOT_TESTS)/kernel.ktests: $(BUILD)/kernel.ktests
 	@mkdir -p $(@D)
 	install -m 644 $< $@

@@ -20,6 +20,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wmissing-prototypes -DINVARIANTS -D_KERNEL -MMD -MP \
 	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
+KLIBGCC := $(shell gcc -print-libgcc-file-name)
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T sys/conf/kernel.ld
 
@@ -45,7 +46,7 @@ $(KOBJ)/%.o: %.S $(KINC)/.stamp
 
 $(KERNEL): $(KERNEL_OBJS) sys/conf/kernel.ld
 	@echo "  LD      $@"
-	@ld $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
+	@ld $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(KLIBGCC)
 	@tools/check-kernel.sh $@
 
 # One test name per line, read from the image's .ktest_names section.

@@ -36,7 +36,8 @@ $(LAB_TK_OUT)/kernel.ktests: $(LAB_TK_DIR)/main.c
 
 # ATF programs, installed with their Kyuafile into build/tests/lab.
 LAB_ATF_PROGS	:= domu_ktests dom0_ktests lab_linux_domu lab_selftest
-LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr)
+LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
+		   ktest.subr)
 
 $(LAB_TESTS_OUT)/%: $(LAB_DIR)/atf/%.sh
 	@mkdir -p $(@D)
@@ -47,6 +48,10 @@ $(LAB_TESTS_OUT)/Kyuafile: $(LAB_DIR)/atf/Kyuafile
 	install -m 644 $< $@
 
 $(LAB_TESTS_OUT)/lab-atf.subr: $(LAB_DIR)/atf/lab-atf.subr
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+$(LAB_TESTS_OUT)/ktest.subr: tests/lib/ktest.subr
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 

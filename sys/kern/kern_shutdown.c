@@ -40,3 +40,21 @@ panic(const char *fmt, ...)
 	cpu_stop_others();
 	power_ops.poweroff(2);
 }
+
+/*
+ * Orderly stops requested by a driver (e.g. the toolstack asking a guest to
+ * shut down): say so, then leave through the machine's power hooks.
+ */
+void
+kern_poweroff(int status)
+{
+	printf("system power-off requested (status %d)\n", status);
+	power_ops.poweroff(status);
+}
+
+void
+kern_reboot(void)
+{
+	printf("system reboot requested\n");
+	power_ops.reboot();
+}

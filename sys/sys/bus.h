@@ -47,6 +47,9 @@ typedef struct driver {
 /* Finds the implementation of a method for a device (never NULL). */
 method_func_t	device_lookup_method(device_t, const struct method_desc *);
 
+/* The same lookup in a driver's table, for methods called before a device exists. */
+method_func_t	driver_lookup_method(const driver_t *, const struct method_desc *);
+
 /* Probe results: 0 is an exact match; negative values are weaker claims. */
 #define BUS_PROBE_SPECIFIC	0
 #define BUS_PROBE_VENDOR	(-10)
@@ -67,6 +70,14 @@ METHOD_DESC_DECLARE(device_detach);
 METHOD_DESC_DECLARE(device_shutdown);
 METHOD_DESC_DECLARE(device_suspend);
 METHOD_DESC_DECLARE(device_resume);
+/*
+ * Optional: called by bus_generic_probe() for each driver registered on the
+ * bus, so the driver can add the children it knows exist (no enumeration).
+ */
+typedef void	device_identify_t(driver_t *driver, device_t parent);
+METHOD_DESC_DECLARE(device_identify);
+#define DEVICE_IDENTIFY(drv, p) \
+	((device_identify_t *)driver_lookup_method(drv, &device_identify_desc))(drv, p)
 
 /* Bus interface. */
 typedef device_t bus_add_child_t(device_t bus, u_int order, const char *name, int unit);

@@ -28,10 +28,12 @@
 #define EINVAL		22
 #define ENFILE		23
 #define ENOSPC		28
+#define EROFS		30
 #define ERANGE		34
 #define EINPROGRESS	36
 #define EALREADY	37
 #define EMSGSIZE	40
+#define EISCONN		56
 #define ENOTSUP		45
 #define EOPNOTSUPP	ENOTSUP
 #define ETIMEDOUT	60

@@ -19,6 +19,9 @@ int	vsnprintf(char *, size_t, const char *, va_list) __printflike(3, 0);
 /* Formats through a character sink; the core of every printf flavour. */
 int	kvprintf(const char *, void (*)(int, void *), void *, va_list) __printflike(1, 0);
 void	panic(const char *, ...) __dead2 __printflike(1, 2);
+/* Orderly power-off (status 0 = success) and reboot. */
+void	kern_poweroff(int status) __dead2;
+void	kern_reboot(void) __dead2;
 
 #ifdef INVARIANTS
 #define KASSERT(exp, msg) do {						\

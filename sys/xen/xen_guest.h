@@ -21,6 +21,13 @@ struct xen_guest_info {
 
 extern struct xen_guest_info	xen_guest;
 
+struct shared_info;
+struct vcpu_info;
+/* Mapped by the platform code at SI_SUB_HYPERVISOR; NULL before. */
+extern struct shared_info	*HYPERVISOR_shared_info;
+/* This CPU's (or another CPU's) registered vcpu_info. */
+struct vcpu_info *xen_vcpu_info(u_int cpu);
+
 static inline bool
 xen_domain(void)
 {
@@ -32,6 +39,9 @@ xen_initial_domain(void)
 {
 	return (xen_guest.initial_domain);
 }
+
+/* Maps a negative Xen error number to an errno value (0 for >= 0). */
+int	xen_to_errno(long xerr);
 
 /* Writes to the earliest Xen console (port 0xe9 in a domU, console_io in dom0). */
 void	xen_early_puts(const char *s, size_t len);

@@ -90,3 +90,18 @@ intr_dispatch(struct trapframe *tf)
 	h(tf, iv->arg);
 	intr_depth[cpu]--;
 }
+
+/*
+ * Runs a vector's handler as if the vector had been delivered, on this CPU,
+ * from a platform's own interrupt source (e.g. IPIs that arrive by another
+ * route).  Interrupts must be disabled.
+ */
+void
+intr_execute_vector(u_int vector)
+{
+	struct trapframe tf;
+
+	memset(&tf, 0, sizeof(tf));
+	tf.tf_trapno = vector & 0xff;
+	intr_dispatch(&tf);
+}

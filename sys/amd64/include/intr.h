@@ -24,5 +24,7 @@ void	intr_free_vector(u_int vector);
 /* Interrupt nesting depth of this CPU (0 in thread context). */
 u_int	intr_nesting(void);
 uint64_t intr_count(u_int vector);
+/* Runs a vector's handler here, as if delivered (interrupts disabled). */
+void	intr_execute_vector(u_int vector);
 
 #endif /* !_MACHINE_INTR_H_ */

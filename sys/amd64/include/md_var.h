@@ -26,6 +26,8 @@ void	cpu_stop_others(void);
 
 extern char	kernel_start[], kernel_end[];
 extern uint64_t	boot_pml4[];
+/* 2 MiB entries for the first 4 GiB, shared by the identity and direct maps. */
+extern uint64_t	boot_pd[];
 extern struct pcpu	pcpu0;
 extern uint64_t	tsc_freq;
 

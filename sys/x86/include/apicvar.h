@@ -19,7 +19,10 @@ struct apic_ops {
 	void	(*ipi_vectored)(u_int vector, u_int apic_id);
 	/* INIT, then two STARTUP IPIs, for the real-mode trampoline page. */
 	int	(*ipi_startup)(u_int apic_id, vm_paddr_t trampoline);
-	/* One-shot local timer in its own ticks; freq in Hz. */
+	/*
+	 * One-shot local timer in its own ticks; freq in Hz.  A platform
+	 * with no local timer leaves these NULL (no LAPIC event timer).
+	 */
 	uint64_t (*timer_freq)(void);
 	void	(*timer_oneshot)(u_int vector, uint32_t count);
 	void	(*timer_stop)(void);

@@ -24,6 +24,14 @@ struct cpu_ops {
 };
 extern struct cpu_ops	cpu_ops;
 
+/*
+ * Native start of one AP: INIT-SIPI-SIPI to the real-mode trampoline, then a
+ * bounded wait for the AP to check in.  Returns 0 or ETIMEDOUT/ENXIO.
+ */
+int	mpboot_start_ap(struct pcpu *pc);
+/* CPUs the last cpu_ops.enumerate() reported (mp_ncpus counts those running). */
+extern u_int	mp_enumerated;
+
 /* Called on each AP, in long mode on its boot stack, with its pcpu. */
 void	init_secondary(struct pcpu *pc) __dead2;
 /* Per-CPU descriptor tables; shared by the BSP and APs. */

@@ -57,6 +57,7 @@ KTEST(hook_native_unless_replaced)
 		KT_ASSERT(init_ops.early_delay == native_init_ops.early_delay,
 		    "native boot but early_delay is not the native hook");
 	} else {
+		/* A platform that claimed the machine supplies its own map. */
 		KT_ASSERT(init_ops.parse_memmap != native_init_ops.parse_memmap,
 		    "platform %s left the native memory-map hook", platform_name);
 	}

@@ -13,8 +13,11 @@
 #include <machine/cpufunc.h>
 #include <machine/vmparam.h>
 
+#include <x86/apicvar.h>
 #include <x86/init.h>
+#include <x86/x86_smp.h>
 #include <x86/xen/hypercall.h>
+#include <x86/xen/xen_hooks.h>
 
 #include <xen/arch-x86/cpuid.h>
 #include <xen/arch-x86/hvm/start_info.h>
@@ -61,6 +64,8 @@ static struct consdev xen_early_cons = {
 	.cn_name = "xen_early",
 	.cn_putc = xen_cons_putc,
 };
+/* The PV console retires this one once it attaches. */
+struct consdev	*xen_early_consdev = &xen_early_cons;
 
 void
 xen_early_puts(const char *s, size_t len)
@@ -146,6 +151,9 @@ xen_probe(struct bootinfo *bi)
 	    xen_guest.cpuid_base, xen_guest.initial_domain ? "dom0" : "domU",
 	    xen_guest.hypercall_page_ok ? "installed" : "NOT written by Xen");
 
+	init_ops.parse_memmap = xen_parse_memmap;
+	apic_ops = xen_apic_ops;
+	cpu_ops = xen_cpu_ops;
 	power_ops.poweroff = xen_poweroff;
 	power_ops.reboot = xen_reboot;
 	if (xen_guest.tsc_khz != 0) {

@@ -29,6 +29,7 @@ void kmain(uint32_t start_info_pa);
 static const struct hvm_start_info *start_info;
 static uint32_t xen_leaf_base;
 static int hypercalls_ready;
+static int console_io_ok;
 static char detail[96];
 
 static inline void
@@ -37,12 +38,24 @@ outb(uint16_t port, uint8_t v)
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static long hypercall3(unsigned int, unsigned long, unsigned long,
+    unsigned long);
+
 static void
 putstr(const char *s)
 {
-	/* Port 0xe9: Xen prints it as "(dN) ..." lines with guest_loglvl=all. */
-	while (*s != '\0')
-		outb(0xe9, (uint8_t)*s++);
+	size_t n = 0;
+
+	/*
+	 * Port 0xe9: Xen prints it as "(dN) ..." lines with guest_loglvl=all.
+	 * A PVH dom0 owns the real port instead, so it also uses console_io
+	 * (which Debian's release build refuses to a domU with -EPERM).
+	 */
+	while (s[n] != '\0')
+		outb(0xe9, (uint8_t)s[n++]);
+	if (console_io_ok)
+		hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, n,
+		    (unsigned long)s);
 }
 
 static void
@@ -64,6 +77,22 @@ hypercall2(unsigned int nr, unsigned long a1, unsigned long a2)
 	    : "=a"(ret), "+r"(rdi), "+r"(rsi)
 	    : [entry] "r"(hypercall_page + nr * 32)
 	    : "memory", "rcx", "rdx", "r8", "r9", "r10", "r11");
+	return (ret);
+}
+
+static long
+hypercall3(unsigned int nr, unsigned long a1, unsigned long a2,
+    unsigned long a3)
+{
+	long ret;
+	register unsigned long rdi __asm__("rdi") = a1;
+	register unsigned long rsi __asm__("rsi") = a2;
+	register unsigned long rdx __asm__("rdx") = a3;
+
+	__asm__ volatile("call *%[entry]"
+	    : "=a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx)
+	    : [entry] "r"(hypercall_page + nr * 32)
+	    : "memory", "rcx", "r8", "r9", "r10", "r11");
 	return (ret);
 }
 
@@ -116,6 +145,22 @@ cmdline(void)
 	    start_info->cmdline_paddr >= (1ul << 30))
 		return ("");
 	return ((const char *)(uintptr_t)start_info->cmdline_paddr);
+}
+
+static int
+has_word(const char *w)
+{
+	const char *c = cmdline(), *p, *q;
+
+	for (; *c != '\0'; c++) {
+		if (c != cmdline() && c[-1] != ' ')
+			continue;
+		for (p = c, q = w; *q != '\0' && *p == *q; p++, q++)
+			;
+		if (*q == '\0' && (*p == '\0' || *p == ' '))
+			return (1);
+	}
+	return (0);
 }
 
 /* The ktest= word of the command line, as [*gs, *ge); "*" when absent. */
@@ -215,6 +260,9 @@ xen_setup(void)
 	__asm__ volatile("wrmsr" : : "c"(r[1]), "a"((uint32_t)pa),
 	    "d"((uint32_t)(pa >> 32)));
 	hypercalls_ready = hypercall_page[0] != 0xc3;
+	if (hypercalls_ready)
+		console_io_ok = hypercall3(__HYPERVISOR_console_io,
+		    CONSOLEIO_write, 0, (unsigned long)"") == 0;
 }
 
 void
@@ -234,10 +282,24 @@ kmain(uint32_t start_info_pa)
 	char line[192], *p;
 
 	start_info = (const struct hvm_start_info *)(uintptr_t)start_info_pa;
+	xen_setup();
 	putstr("lab test kernel: cmdline \"");
 	putstr(cmdline());
 	putstr("\"\n");
-	xen_setup();
+	/* Misbehaviour on request, to test the lab's timeouts and reports. */
+	if (has_word("labtest=hang")) {
+		putstr("lab test kernel: hanging as asked\n");
+		/* Spin: Xen powers off a domain whose vCPUs all "cli; hlt". */
+		for (;;)
+			__asm__ volatile("pause");
+	}
+	if (has_word("labtest=triplefault")) {
+		static const struct { uint16_t limit; uint64_t base; }
+		    __attribute__((packed)) noidt = { 0, 0 };
+
+		putstr("lab test kernel: triple fault as asked\n");
+		__asm__ volatile("lidt %0; int3" : : "m"(noidt));
+	}
 	ktest_glob(&gs, &ge);
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		if (!glob_match(gs, ge, tests[i].name))

@@ -1,0 +1,60 @@
+# Hosted unit tests (tests/unit): machine-independent kernel files compiled
+# against the kernel headers plus tests/unit/include (hosted machine/
+# headers), their libc-clashing symbols renamed with objcopy, linked with a
+# hosted shim into ATF test programs.  No #ifdef TEST in the product code.
+
+UNIT_DIR := $(BUILD)/tests/unit
+UNIT_OBJ := $(BUILD)/unit-obj
+UNIT_KCFLAGS := -std=gnu11 -O1 -g -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(GCC_INC) -Itests/unit/include -Isys -Itests/unit \
+	-fno-strict-aliasing -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers -DINVARIANTS -D_KERNEL -MMD -MP
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(shell pkg-config --cflags atf-c 2>/dev/null)
+UNIT_LIBS := $(shell pkg-config --libs atf-c 2>/dev/null || echo -latf-c)
+
+# Kernel symbols that would meet libc's.
+UNIT_REDEFS := $(UNIT_OBJ)/redefine.syms
+UNIT_RENAMED := malloc free realloc mallocarray printf vprintf
+
+# Kernel code under test, shared by every program.
+UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
+	sys/kern/subr_physmem.c sys/kern/kern_malloc.c sys/kern/kern_mutex.c \
+	sys/kern/subr_bus.c sys/kern/subr_bus_if.c sys/libkern/parse.c \
+	sys/libkern/strlcpy.c tests/unit/hosted_kern.c
+UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
+UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test
+
+ALL_TARGETS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS))
+TEST_PREREQS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS)) $(UNIT_DIR)/Kyuafile
+
+$(UNIT_REDEFS):
+	@mkdir -p $(@D)
+	@for s in $(UNIT_RENAMED); do echo "$$s kern_$$s"; done > $@.tmp
+	@echo "printf hosted_printf" >> $@.tmp
+	@echo "vprintf hosted_vprintf" >> $@.tmp
+	@grep -v '^printf kern_\|^vprintf kern_' $@.tmp > $@ && rm -f $@.tmp
+
+# Kernel-header objects (code under test, kernel half of the shim, tests).
+$(UNIT_OBJ)/k/%.o: %.c $(UNIT_REDEFS)
+	@mkdir -p $(@D)
+	@echo "  CC [unit] $<"
+	@gcc $(UNIT_KCFLAGS) -c $< -o $@.raw.o
+	@objcopy --redefine-syms=$(UNIT_REDEFS) $@.raw.o $@
+	@rm -f $@.raw.o
+
+$(UNIT_OBJ)/hosted_shim.o: tests/unit/hosted_shim.c
+	@mkdir -p $(@D)
+	@echo "  CC [unit] $<"
+	@gcc $(UNIT_CFLAGS) -c $< -o $@
+
+$(UNIT_DIR)/%: $(UNIT_OBJ)/k/tests/unit/%.o $(UNIT_KOBJS) $(UNIT_OBJ)/hosted_shim.o
+	@mkdir -p $(@D)
+	@echo "  LD [unit] $@"
+	@gcc -o $@ $^ $(UNIT_LIBS)
+
+$(UNIT_DIR)/Kyuafile: tests/unit/Kyuafile
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+-include $(UNIT_KOBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
+.SECONDARY: $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.o,$(UNIT_PROGS))

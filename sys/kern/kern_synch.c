@@ -1,0 +1,186 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Sleep and wakeup.  Sleepers hang on a hashed queue of their wait channel.
+ * A sleeper takes its queue lock before dropping the caller's interlock and
+ * keeps it until its run queue is locked, and wakeup takes the queue lock
+ * then the run queue lock, so a wakeup can neither slip in between the
+ * caller's check and the sleep nor queue a thread that is still running.
+ */
+#include <sys/param.h>
+#include <sys/callout.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/mutex.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+#include <sys/time.h>
+
+#include <machine/cpufunc.h>
+#include <machine/intr.h>
+
+#include "kern_priv.h"
+
+#define SLEEPQ_HASH	64
+
+struct sleepq {
+	struct mtx		sq_lock;
+	TAILQ_HEAD(, thread)	sq_head;
+};
+
+static struct sleepq	sleepqs[SLEEPQ_HASH];
+
+static void
+sleepq_init(void *arg __unused)
+{
+	for (int i = 0; i < SLEEPQ_HASH; i++) {
+		mtx_init(&sleepqs[i].sq_lock, "sleepq", NULL, MTX_SPIN);
+		TAILQ_INIT(&sleepqs[i].sq_head);
+	}
+}
+SYSINIT(sleepq, SI_SUB_LOCK, SI_ORDER_FIRST, sleepq_init, NULL);
+
+static struct sleepq *
+sleepq_lookup(const void *chan)
+{
+	uintptr_t h = (uintptr_t)chan;
+
+	h ^= h >> 6 ^ h >> 12;
+	return (&sleepqs[h % SLEEPQ_HASH]);
+}
+
+/* Takes td off its sleep queue (lock held) and makes it runnable. */
+static void
+sleepq_resume(struct sleepq *sq, struct thread *td, int ret)
+{
+	TAILQ_REMOVE(&sq->sq_head, td, td_slpq);
+	td->td_wchan = NULL;
+	td->td_slpret = ret;
+	sched_add(td);
+}
+
+struct sleep_timo {
+	struct thread	*st_td;
+	const void	*st_chan;
+};
+
+/* Runs on the sleeper's CPU from its timer interrupt. */
+static void
+sleepq_timeout(void *arg)
+{
+	struct sleep_timo *st = arg;
+	struct thread *td = st->st_td;
+	struct sleepq *sq = sleepq_lookup(st->st_chan);
+
+	mtx_lock_spin(&sq->sq_lock);
+	if (td->td_state == TDS_SLEEPING && td->td_wchan == st->st_chan)
+		sleepq_resume(sq, td, EWOULDBLOCK);
+	mtx_unlock_spin(&sq->sq_lock);
+}
+
+int
+msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
+{
+	struct thread *td = curthread;
+	struct sleepq *sq = sleepq_lookup(chan);
+	struct sleep_timo st;
+	struct callout co;
+	register_t rf, spin_saved = 0;
+	bool spin = mtx != NULL && (mtx->mtx_flags & MTX_SPIN);
+	int ret;
+
+	if (intr_nesting() != 0)
+		panic("msleep(%s) in interrupt context", wmesg);
+	if (td->td_flags & TDF_IDLE)
+		panic("msleep(%s) by an idle thread", wmesg);
+	if (!sched_cpu_running())
+		panic("msleep(%s) before the scheduler exists", wmesg);
+	if (mtx != NULL)
+		mtx_assert(mtx, MA_OWNED);
+
+	rf = intr_disable();
+	mtx_lock_spin(&sq->sq_lock);
+	if (mtx != NULL) {
+		if (spin) {
+			/*
+			 * Keep interrupts off past its release: the sleep
+			 * queue lock is held, so an interrupt handler calling
+			 * wakeup here would spin on it forever.
+			 */
+			if (mtx->mtx_recurse != 0)
+				panic("msleep on recursed spin mutex %s",
+				    mtx->mtx_name);
+			spin_saved = mtx->mtx_saved_intr;
+			mtx->mtx_saved_intr = 0;
+			mtx_unlock_spin(mtx);
+		} else
+			mtx_unlock(mtx);
+	}
+	td->td_wchan = chan;
+	td->td_wmesg = wmesg;
+	td->td_slpret = 0;
+	td->td_state = TDS_SLEEPING;
+	TAILQ_INSERT_TAIL(&sq->sq_head, td, td_slpq);
+	if (timo > 0) {
+		/* On this CPU: it cannot fire until we have switched away. */
+		st.st_td = td;
+		st.st_chan = chan;
+		callout_init(&co, 1);
+		callout_reset_sbt_on(&co, timo, sleepq_timeout, &st,
+		    td->td_cpu);
+	}
+	sched_lock(td->td_cpu);
+	mtx_unlock_spin(&sq->sq_lock);
+	sched_switch_locked(td);
+	sched_unlock(td->td_cpu);
+	ret = td->td_slpret;
+	if (timo > 0)
+		callout_stop(&co);
+	td->td_wmesg = NULL;
+	intr_restore(rf);
+
+	if (mtx != NULL) {
+		if (spin) {
+			mtx_lock_spin(mtx);
+			mtx->mtx_saved_intr = spin_saved;
+		} else
+			mtx_lock(mtx);
+	}
+	return (ret);
+}
+
+int
+tsleep(const void *chan, const char *wmesg, sbintime_t timo)
+{
+	return (msleep(chan, NULL, wmesg, timo));
+}
+
+static void
+wakeup_n(const void *chan, bool one)
+{
+	struct sleepq *sq = sleepq_lookup(chan);
+	struct thread *td, *tmp;
+
+	mtx_lock_spin(&sq->sq_lock);
+	TAILQ_FOREACH_SAFE(td, &sq->sq_head, td_slpq, tmp) {
+		if (td->td_wchan != chan)
+			continue;
+		sleepq_resume(sq, td, 0);
+		if (one)
+			break;
+	}
+	mtx_unlock_spin(&sq->sq_lock);
+}
+
+void
+wakeup(const void *chan)
+{
+	wakeup_n(chan, false);
+}
+
+void
+wakeup_one(const void *chan)
+{
+	wakeup_n(chan, true);
+}

@@ -1,0 +1,120 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Kernel threads: creation, exit and the list of all threads.  Stacks come
+ * straight from the page allocator (page-aligned, no malloc header).
+ */
+#include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/malloc.h>
+#include <sys/mutex.h>
+#include <sys/pcpu.h>
+#include <sys/physmem.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+
+#include <machine/atomic.h>
+#include <machine/cpufunc.h>
+#include <machine/pcb.h>
+#include <machine/vmparam.h>
+
+#include "kern_priv.h"
+
+#define KSTACK_PAGES	4
+
+MALLOC_DEFINE(M_THREAD, "thread", "kernel threads");
+
+static TAILQ_HEAD(, thread) allthreads = TAILQ_HEAD_INITIALIZER(allthreads);
+static struct mtx	allthreads_lock;
+static volatile u_int	next_tid = 1;
+static volatile u_int	nthreads;
+
+static void
+thread_list_init(void *arg __unused)
+{
+	mtx_init(&allthreads_lock, "allthreads", NULL, MTX_SPIN);
+	thread0.td_tid = 0;
+	thread0.td_cpu = 0;
+	TAILQ_INSERT_TAIL(&allthreads, &thread0, td_allq);
+}
+SYSINIT(thread_list, SI_SUB_LOCK, SI_ORDER_SECOND, thread_list_init, NULL);
+
+int
+kthread_add(void (*func)(void *), void *arg, struct thread **tdp, int cpu,
+    const char *fmt, ...)
+{
+	struct thread *td;
+	vm_paddr_t stack;
+	va_list ap;
+
+	if (cpu < 0)
+		cpu = (int)curcpu;
+	if ((u_int)cpu >= mp_ncpus || pcpu_find(cpu) == NULL)
+		return (EINVAL);
+	td = malloc(sizeof(*td), M_THREAD, M_NOWAIT | M_ZERO);
+	if (td == NULL)
+		return (ENOMEM);
+	stack = phys_alloc_contig(KSTACK_PAGES, 0, DMAP_BOOT_SIZE);
+	if (stack == PHYS_NONE) {
+		free(td, M_THREAD);
+		return (ENOMEM);
+	}
+	va_start(ap, fmt);
+	vsnprintf(td->td_name, sizeof(td->td_name), fmt, ap);
+	va_end(ap);
+	td->td_kstack = (void *)PHYS_TO_DMAP(stack);
+	td->td_kstack_size = ptoa(KSTACK_PAGES);
+	td->td_cpu = cpu;
+	td->td_tid = (int)atomic_fetchadd_int(&next_tid, 1);
+	td->td_func = func;
+	td->td_arg = arg;
+	td->td_state = TDS_INACTIVE;
+	cpu_thread_setup(td, func, arg);
+
+	mtx_lock_spin(&allthreads_lock);
+	TAILQ_INSERT_TAIL(&allthreads, td, td_allq);
+	nthreads++;
+	mtx_unlock_spin(&allthreads_lock);
+
+	if (tdp != NULL)
+		*tdp = td;
+	sched_add(td);
+	return (0);
+}
+
+/* Called by the scheduler on the exited thread's CPU, off its stack. */
+void
+thread_reap(struct thread *td)
+{
+	mtx_lock_spin(&allthreads_lock);
+	TAILQ_REMOVE(&allthreads, td, td_allq);
+	nthreads--;
+	mtx_unlock_spin(&allthreads_lock);
+	phys_free_contig(DMAP_TO_PHYS((vm_offset_t)td->td_kstack),
+	    KSTACK_PAGES);
+	td->td_state = TDS_DEAD;
+	free(td, M_THREAD);
+}
+
+void
+kthread_exit(void)
+{
+	struct thread *td = curthread;
+
+	if (td == &thread0 || (td->td_flags & TDF_IDLE))
+		panic("kthread_exit from %s", td->td_name);
+	disable_intr();
+	sched_lock(td->td_cpu);
+	td->td_state = TDS_DEAD;
+	sched_set_dead(td);
+	sched_switch_locked(td);
+	panic("kthread_exit: dead thread %s ran again", td->td_name);
+}
+
+/* Number of threads made by kthread_add() that have not been reaped. */
+u_int
+kthread_count(void)
+{
+	return (nthreads);
+}

@@ -1,0 +1,44 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The Xen implementations of the machine hooks, installed by the early Xen
+ * probe (sys/x86/xen/xen_early.c).
+ */
+#ifndef _X86_XEN_XEN_HOOKS_H_
+#define _X86_XEN_XEN_HOOKS_H_
+
+struct bootinfo;
+struct memmap;
+
+/* init_ops.parse_memmap: the pseudo-physical map from XENMEM_memory_map. */
+int	xen_parse_memmap(struct bootinfo *, struct memmap *);
+/* Number of entries XENMEM_memory_map returned at boot (for tests). */
+extern int	xen_memmap_entries;
+
+/* Guest-physical pages in a memory-map hole, for Xen to map into. */
+#include <sys/types.h>
+vm_paddr_t	xen_hole_alloc(u_long npages);
+/* Where shared_info was placed (0 if not mapped). */
+extern vm_paddr_t	xen_shared_info_pa;
+/* Registers this CPU's vcpu_info with Xen and sets its upcall vector. */
+int	xen_cpu_setup(u_int cpu);
+/* The upcall vector (0 if the global callback is used). */
+extern u_int	xen_upcall_vector;
+extern bool	xen_upcall_percpu;
+uint64_t	xen_upcall_counter(u_int cpu);
+int	xen_upcall_init(void);
+int	xen_upcall_cpu_setup(u_int cpu);
+
+/* PV clock: Xen system time in ns, monotonic across CPUs. */
+uint64_t	xen_pvclock_ns(void);
+uint64_t	xen_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift);
+
+/* The Xen hook tables installed by the early probe. */
+struct apic_ops;
+struct cpu_ops;
+extern const struct apic_ops	xen_apic_ops;
+extern const struct cpu_ops	xen_cpu_ops;
+/* IPI events received by a CPU (for tests). */
+uint64_t	xen_ipi_count(u_int cpu);
+
+#endif /* !_X86_XEN_XEN_HOOKS_H_ */

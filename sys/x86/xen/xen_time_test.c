@@ -1,0 +1,127 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Xen time under the real hypervisor: the PV clock agrees with the TSC,
+ * never goes back on any CPU, and drives the event timer callouts run on.
+ */
+#include <sys/param.h>
+#include <sys/callout.h>
+#include <sys/ktest.h>
+#include <sys/pcpu.h>
+#include <sys/smp.h>
+#include <sys/systm.h>
+#include <sys/time.h>
+#include <sys/timeet.h>
+#include <sys/timetc.h>
+
+#include <machine/cpufunc.h>
+
+#include <x86/init.h>
+#include <x86/xen/xen_hooks.h>
+
+#include <xen/xen_guest.h>
+#include <xen/xenpv.h>
+
+#define REQUIRE_XEN() do {						\
+	if (!xen_domain() || HYPERVISOR_shared_info == NULL)		\
+		KT_SKIP("not running on Xen");				\
+} while (0)
+
+KTEST(xen_pvclock_matches_tsc)
+{
+	uint64_t t0, t1, c0, c1, ticks, want, pv_ns, hz = init_ops.tsc_freq();
+	int64_t diff_ppm;
+
+	REQUIRE_XEN();
+	KT_ASSERT(hz != 0, "no TSC frequency from Xen");
+	t0 = xen_pvclock_ns();
+	c0 = rdtsc_ordered();
+	do {
+		cpu_spinwait();
+		t1 = xen_pvclock_ns();
+	} while (t1 - t0 < 100000000ULL);
+	c1 = rdtsc_ordered();
+	pv_ns = t1 - t0;
+	ticks = c1 - c0;
+	want = pv_ns * (hz / 1000) / 1000000;	/* ticks the PV clock implies */
+	diff_ppm = ((int64_t)ticks - (int64_t)want) * 1000000 / (int64_t)want;
+	KT_ASSERT(diff_ppm > -10000 && diff_ppm < 10000,
+	    "over %lu ns of PV clock the TSC counted %lu ticks, expected %lu "
+	    "(%ld ppm)", pv_ns, ticks, want, diff_ppm);
+	KT_NOTE("PV clock vs TSC over 100 ms: %ld ppm", diff_ppm);
+}
+
+static volatile uint64_t mono_global;
+static volatile u_int	mono_bad;
+static volatile u_int	mono_cpus;
+
+static void
+mono_action(void *arg __unused)
+{
+	uint64_t prev = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		uint64_t seen = __atomic_load_n(&mono_global, __ATOMIC_SEQ_CST);
+		uint64_t now = xen_pvclock_ns();
+
+		/* Later than anything any CPU had published before we read. */
+		if (now < prev || now < seen)
+			__atomic_fetch_add(&mono_bad, 1, __ATOMIC_SEQ_CST);
+		prev = now;
+		while (seen < now && !__atomic_compare_exchange_n(&mono_global,
+		    &seen, now, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			;
+	}
+	__atomic_fetch_add(&mono_cpus, 1, __ATOMIC_SEQ_CST);
+}
+
+KTEST(xen_pvclock_monotonic_all_cpus)
+{
+	REQUIRE_XEN();
+	mono_global = 0;
+	mono_bad = 0;
+	mono_cpus = 0;
+	smp_rendezvous(NULL, mono_action, NULL, NULL);
+	KT_ASSERT(mono_cpus == mp_ncpus, "ran on %u of %u CPUs", mono_cpus,
+	    mp_ncpus);
+	KT_ASSERT(mono_bad == 0, "%u backward steps", mono_bad);
+	KT_NOTE("%u CPUs x 20000 reads", mono_cpus);
+}
+
+static volatile sbintime_t co_fired;
+
+static void
+co_fire(void *arg __unused)
+{
+	co_fired = sbinuptime();
+}
+
+/* A 50 ms callout runs from the Xen one-shot timer, on time. */
+KTEST(xen_callout_on_pv_timer)
+{
+	static struct callout c;
+	struct eventtimer *et = et_current();
+	sbintime_t start, late;
+	uint64_t ev0;
+
+	REQUIRE_XEN();
+	KT_ASSERT(et != NULL && strcmp(et->et_name, "XENTIMER") == 0,
+	    "event timer is %s", et != NULL ? et->et_name : "none");
+	KT_ASSERT(strcmp(tc_current()->tc_name, "XENPV") == 0,
+	    "time counter is %s", tc_current()->tc_name);
+	ev0 = xen_timer_events(curcpu);
+	co_fired = 0;
+	callout_init(&c, 1);
+	start = sbinuptime();
+	callout_reset_sbt(&c, 50 * SBT_1MS, co_fire, NULL);
+	while (co_fired == 0 && sbinuptime() - start < 2 * SBT_1S)
+		cpu_spinwait();
+	callout_drain(&c);
+	KT_ASSERT(co_fired != 0, "callout did not fire within 2 s");
+	late = co_fired - start - 50 * SBT_1MS;
+	KT_ASSERT(late >= 0, "fired %ld us early", (long)sbttous(-late));
+	KT_ASSERT(late < 45 * SBT_1MS, "fired %ld us late (tolerance 45 ms)",
+	    (long)sbttous(late));
+	KT_ASSERT(xen_timer_events(curcpu) > ev0, "no VIRQ_TIMER event counted");
+	KT_NOTE("fired %ld us late on XENTIMER", (long)sbttous(late));
+}

@@ -1,0 +1,111 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Event-channel upcall delivery.  Preferred: a per-vCPU vector
+ * (HVMOP_set_evtchn_upcall_vector), which Xen injects through the virtual
+ * local APIC and which therefore needs an EOI.  Fallback: the domain-wide
+ * callback vector (HVM_PARAM_CALLBACK_IRQ), which bypasses the APIC and
+ * needs none.
+ */
+#include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/pcpu.h>
+#include <sys/systm.h>
+
+#include <machine/cpufunc.h>
+#include <machine/intr.h>
+
+#include <x86/xen/hypercall.h>
+#include <x86/xen/xen_hooks.h>
+
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/xen_evtchn.h>
+#include <xen/xen_guest.h>
+
+#define MSR_APICBASE		0x1b
+#define APICBASE_X2APIC		0x400
+#define APICBASE_ENABLE		0x800
+#define MSR_X2APIC_EOI		0x80b
+#define CPUID2_X2APIC		0x00200000
+#define MSR_X2APIC_SVR		0x80f
+#define SVR_ENABLE		0x100
+
+u_int	xen_upcall_vector;
+bool	xen_upcall_percpu;
+static uint64_t	xen_upcall_count[MAXCPU];
+static char	xen_upcall_mode[16] = "percpu";
+TUNABLE_STR("xen.upcall", xen_upcall_mode, sizeof(xen_upcall_mode),
+    "percpu (per-vCPU vector, default) or callback (global callback vector)");
+
+static void
+xen_upcall_intr(struct trapframe *tf __unused, void *arg __unused)
+{
+	xen_upcall_count[curcpu]++;
+	evtchn_upcall();
+	/* The per-vCPU vector went through the virtual APIC: acknowledge it. */
+	if (xen_upcall_percpu)
+		wrmsr(MSR_X2APIC_EOI, 0);
+}
+
+uint64_t
+xen_upcall_counter(u_int cpu)
+{
+	return (cpu < MAXCPU ? xen_upcall_count[cpu] : 0);
+}
+
+static int
+set_percpu_vector(u_int vcpu)
+{
+	struct xen_hvm_evtchn_upcall_vector uv = {
+		.vcpu = vcpu, .vector = (uint8_t)xen_upcall_vector
+	};
+
+	return (HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv));
+}
+
+int
+xen_upcall_init(void)
+{
+	struct xen_hvm_param hp;
+	u_int regs[4];
+	int error;
+
+	error = intr_alloc_vector(xen_upcall_intr, NULL, &xen_upcall_vector);
+	if (error != 0)
+		return (error);
+	/* The per-vCPU vector is acknowledged through x2APIC, so it needs one. */
+	do_cpuid(1, regs);
+	if ((regs[2] & CPUID2_X2APIC) != 0 && xen_upcall_mode[0] != 'c') {
+		xen_upcall_percpu = true;
+		if (xen_upcall_cpu_setup(0) == 0)
+			return (0);
+		xen_upcall_percpu = false;
+	}
+	hp.domid = DOMID_SELF;
+	hp.index = HVM_PARAM_CALLBACK_IRQ;
+	hp.value = ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
+	    xen_upcall_vector;
+	return (xen_to_errno(HYPERVISOR_hvm_op(HVMOP_set_param, &hp)));
+}
+
+int
+xen_upcall_cpu_setup(u_int cpu)
+{
+	uint64_t base;
+
+	if (!xen_upcall_percpu)
+		return (0);
+	/*
+	 * The virtual APIC must be enabled (xAPIC first, then x2APIC, as the
+	 * architecture requires) and software-enabled to accept the vector.
+	 */
+	base = rdmsr(MSR_APICBASE);
+	if ((base & APICBASE_ENABLE) == 0)
+		wrmsr(MSR_APICBASE, (base |= APICBASE_ENABLE));
+	if ((base & APICBASE_X2APIC) == 0)
+		wrmsr(MSR_APICBASE, base | APICBASE_X2APIC);
+	wrmsr(MSR_X2APIC_SVR, SVR_ENABLE | 0xff);
+	return (xen_to_errno(set_percpu_vector(pcpu_find(cpu)->pc_vcpu_id)));
+}

@@ -1,0 +1,147 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * The 2-level event-channel ABI: pending and mask bitmaps in shared_info,
+ * a per-vCPU selector word saying which bitmap words to look at.  Xen
+ * delivers a port to whichever vCPU it is bound to; the per-CPU masks kept
+ * here make each CPU handle only its own ports.
+ */
+#include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/pcpu.h>
+#include <sys/systm.h>
+
+#include <machine/atomic.h>
+#include <machine/xen/hypercall.h>
+
+#include <xen/evtchn_abi.h>
+#include <xen/xen_guest.h>
+
+#define BITS_PER_WORD	(sizeof(xen_ulong_t) * 8)
+#define NR_PORTS_2L	(BITS_PER_WORD * BITS_PER_WORD)
+#define WORD(p)		((p) / BITS_PER_WORD)
+#define BIT(p)		((xen_ulong_t)1 << ((p) % BITS_PER_WORD))
+
+/* Ports each CPU handles; a port is set in exactly one CPU's mask. */
+static xen_ulong_t	cpu_ports[MAXCPU][BITS_PER_WORD];
+
+static int
+l2_init(void)
+{
+	return (HYPERVISOR_shared_info != NULL ? 0 : ENXIO);
+}
+
+static u_int
+l2_max_ports(void)
+{
+	return (NR_PORTS_2L);
+}
+
+static int
+l2_cpu_init(u_int cpu __unused)
+{
+	return (0);
+}
+
+static volatile xen_ulong_t *
+l2_pending(void)
+{
+	return (HYPERVISOR_shared_info->evtchn_pending);
+}
+
+static volatile xen_ulong_t *
+l2_masks(void)
+{
+	return (HYPERVISOR_shared_info->evtchn_mask);
+}
+
+static void
+l2_clear_pending(evtchn_port_t p)
+{
+	__atomic_fetch_and(&l2_pending()[WORD(p)], ~BIT(p), __ATOMIC_SEQ_CST);
+}
+
+static bool
+l2_is_pending(evtchn_port_t p)
+{
+	return ((l2_pending()[WORD(p)] & BIT(p)) != 0);
+}
+
+static void
+l2_mask(evtchn_port_t p)
+{
+	__atomic_fetch_or(&l2_masks()[WORD(p)], BIT(p), __ATOMIC_SEQ_CST);
+}
+
+static bool
+l2_is_masked(evtchn_port_t p)
+{
+	return ((l2_masks()[WORD(p)] & BIT(p)) != 0);
+}
+
+static void
+l2_unmask(evtchn_port_t p)
+{
+	struct evtchn_unmask um = { .port = p };
+
+	/*
+	 * If an event arrived while masked, only Xen can re-raise the upcall
+	 * on the right vCPU; otherwise a local clear is enough.
+	 */
+	if (l2_is_pending(p))
+		(void)HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um);
+	else
+		__atomic_fetch_and(&l2_masks()[WORD(p)], ~BIT(p), __ATOMIC_SEQ_CST);
+}
+
+static void
+l2_bind_to_cpu(evtchn_port_t p, u_int cpu, u_int old)
+{
+	__atomic_fetch_and(&cpu_ports[old][WORD(p)], ~BIT(p), __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&cpu_ports[cpu][WORD(p)], BIT(p), __ATOMIC_SEQ_CST);
+}
+
+static void
+l2_scan(u_int cpu, void (*deliver)(evtchn_port_t))
+{
+	struct vcpu_info *vi = xen_vcpu_info(cpu);
+	volatile xen_ulong_t *pend = l2_pending(), *mask = l2_masks();
+
+	/* Re-check after each pass: Xen may set the flag again meanwhile. */
+	while (__atomic_exchange_n(&vi->evtchn_upcall_pending, 0,
+	    __ATOMIC_SEQ_CST) != 0) {
+		xen_ulong_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0,
+		    __ATOMIC_SEQ_CST);
+
+		while (sel != 0) {
+			u_int w = (u_int)__builtin_ctzl(sel);
+			xen_ulong_t ready;
+
+			sel &= sel - 1;
+			ready = pend[w] & ~mask[w] & cpu_ports[cpu][w];
+			while (ready != 0) {
+				u_int b = (u_int)__builtin_ctzl(ready);
+				evtchn_port_t port = w * BITS_PER_WORD + b;
+
+				ready &= ready - 1;
+				/* Clear first: an event raised during the handler is kept. */
+				l2_clear_pending(port);
+				deliver(port);
+			}
+		}
+	}
+}
+
+const struct evtchn_abi evtchn_abi_2l = {
+	.name = "2-level",
+	.init = l2_init,
+	.max_ports = l2_max_ports,
+	.cpu_init = l2_cpu_init,
+	.clear_pending = l2_clear_pending,
+	.is_pending = l2_is_pending,
+	.mask = l2_mask,
+	.unmask = l2_unmask,
+	.is_masked = l2_is_masked,
+	.bind_to_cpu = l2_bind_to_cpu,
+	.scan = l2_scan,
+};

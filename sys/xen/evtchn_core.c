@@ -1,0 +1,327 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Event-channel core: the port table, binding and unbinding through
+ * EVTCHNOP_*, and delivery from the upcall.  The ABI (2-level now) sits
+ * behind struct evtchn_abi.
+ */
+#include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/malloc.h>
+#include <sys/mutex.h>
+#include <sys/pcpu.h>
+#include <sys/systm.h>
+
+#include <machine/atomic.h>
+#include <machine/xen/hypercall.h>
+
+#include <xen/xen_evtchn.h>
+#include <xen/evtchn_abi.h>
+#include <xen/xen_guest.h>
+
+MALLOC_DEFINE(M_EVTCHN, "evtchn", "Xen event channels");
+
+enum evtchn_kind { EK_VIRQ, EK_IPI, EK_UNBOUND, EK_INTERDOMAIN, EK_EXISTING };
+
+struct evtchn_binding {
+	evtchn_port_t		port;
+	enum evtchn_kind	kind;
+	u_int			cpu;
+	u_int			virq;
+	evtchn_handler_t	*handler;
+	void			*arg;
+	uint64_t		count;
+};
+
+static const struct evtchn_abi	*abi;
+static struct evtchn_binding	**port_table;
+static u_int			port_max;
+static struct mtx		evtchn_lock;
+static uint64_t			evtchn_stray;
+
+const char *
+evtchn_abi_name(void)
+{
+	return (abi != NULL ? abi->name : "none");
+}
+
+u_int
+evtchn_max_ports(void)
+{
+	return (port_max);
+}
+
+static u_int
+vcpu_of(u_int cpu)
+{
+	struct pcpu *pc = pcpu_find(cpu);
+
+	return (pc != NULL ? pc->pc_vcpu_id : cpu);
+}
+
+static void
+evtchn_deliver(evtchn_port_t port)
+{
+	struct evtchn_binding *b;
+
+	if (port >= port_max)
+		return;
+	b = __atomic_load_n(&port_table[port], __ATOMIC_ACQUIRE);
+	if (b == NULL) {
+		/* Nobody listens: keep a stray port from firing forever. */
+		abi->mask(port);
+		evtchn_stray++;
+		return;
+	}
+	b->count++;
+	b->handler(b->arg);
+}
+
+void
+evtchn_upcall(void)
+{
+	if (abi != NULL)
+		abi->scan(curcpu, evtchn_deliver);
+}
+
+/* Records a bound port and unmasks it unless asked not to. */
+static int
+evtchn_install(evtchn_port_t port, enum evtchn_kind kind, u_int cpu, u_int virq,
+    evtchn_handler_t *handler, void *arg, int flags, evtchn_handle_t *hp)
+{
+	struct evtchn_binding *b;
+
+	if (port >= port_max)
+		return (ERANGE);
+	b = malloc(sizeof(*b), M_EVTCHN, M_NOWAIT | M_ZERO);
+	if (b == NULL)
+		return (ENOMEM);
+	b->port = port;
+	b->kind = kind;
+	b->cpu = cpu;
+	b->virq = virq;
+	b->handler = handler;
+	b->arg = arg;
+
+	mtx_lock_spin(&evtchn_lock);
+	if (port_table[port] != NULL) {
+		mtx_unlock_spin(&evtchn_lock);
+		free(b, M_EVTCHN);
+		return (EEXIST);
+	}
+	abi->mask(port);
+	abi->clear_pending(port);
+	abi->bind_to_cpu(port, cpu, cpu);
+	__atomic_store_n(&port_table[port], b, __ATOMIC_RELEASE);
+	mtx_unlock_spin(&evtchn_lock);
+
+	if ((flags & EVTCHN_BIND_MASKED) == 0)
+		abi->unmask(port);
+	*hp = b;
+	return (0);
+}
+
+static void
+evtchn_close_port(evtchn_port_t port)
+{
+	struct evtchn_close cl = { .port = port };
+
+	(void)HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
+}
+
+int
+evtchn_bind_virq(u_int virq, u_int cpu, evtchn_handler_t *handler, void *arg,
+    int flags, evtchn_handle_t *hp)
+{
+	struct evtchn_bind_virq bv = { .virq = virq, .vcpu = vcpu_of(cpu) };
+	int error;
+
+	if (abi == NULL)
+		return (ENXIO);
+	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv));
+	if (error != 0)
+		return (error);
+	error = evtchn_install(bv.port, EK_VIRQ, cpu, virq, handler, arg, flags, hp);
+	if (error != 0)
+		evtchn_close_port(bv.port);
+	return (error);
+}
+
+int
+evtchn_bind_ipi(u_int cpu, evtchn_handler_t *handler, void *arg, int flags,
+    evtchn_handle_t *hp)
+{
+	struct evtchn_bind_ipi bi = { .vcpu = vcpu_of(cpu) };
+	int error;
+
+	if (abi == NULL)
+		return (ENXIO);
+	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bi));
+	if (error != 0)
+		return (error);
+	error = evtchn_install(bi.port, EK_IPI, cpu, 0, handler, arg, flags, hp);
+	if (error != 0)
+		evtchn_close_port(bi.port);
+	return (error);
+}
+
+int
+evtchn_alloc_unbound(domid_t remote, evtchn_handler_t *handler, void *arg,
+    int flags, evtchn_handle_t *hp)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = remote };
+	int error;
+
+	if (abi == NULL)
+		return (ENXIO);
+	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au));
+	if (error != 0)
+		return (error);
+	error = evtchn_install(au.port, EK_UNBOUND, 0, 0, handler, arg, flags, hp);
+	if (error != 0)
+		evtchn_close_port(au.port);
+	return (error);
+}
+
+int
+evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port,
+    evtchn_handler_t *handler, void *arg, int flags, evtchn_handle_t *hp)
+{
+	struct evtchn_bind_interdomain bi = {
+		.remote_dom = remote, .remote_port = remote_port
+	};
+	int error;
+
+	if (abi == NULL)
+		return (ENXIO);
+	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain,
+	    &bi));
+	if (error != 0)
+		return (error);
+	error = evtchn_install(bi.local_port, EK_INTERDOMAIN, 0, 0, handler, arg,
+	    flags, hp);
+	if (error != 0)
+		evtchn_close_port(bi.local_port);
+	return (error);
+}
+
+int
+evtchn_bind_existing(evtchn_port_t port, evtchn_handler_t *handler, void *arg,
+    int flags, evtchn_handle_t *hp)
+{
+	if (abi == NULL)
+		return (ENXIO);
+	/* Existing ports start on vCPU 0, where Xen binds them by default. */
+	return (evtchn_install(port, EK_EXISTING, 0, 0, handler, arg, flags, hp));
+}
+
+void
+evtchn_unbind(evtchn_handle_t *hp)
+{
+	struct evtchn_binding *b = *hp;
+
+	if (b == NULL)
+		return;
+	*hp = NULL;
+	mtx_lock_spin(&evtchn_lock);
+	abi->mask(b->port);
+	__atomic_store_n(&port_table[b->port], NULL, __ATOMIC_RELEASE);
+	mtx_unlock_spin(&evtchn_lock);
+	if (b->kind != EK_EXISTING)
+		evtchn_close_port(b->port);
+	abi->clear_pending(b->port);
+	free(b, M_EVTCHN);
+}
+
+void
+evtchn_notify(evtchn_handle_t b)
+{
+	struct evtchn_send s = { .port = b->port };
+
+	(void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+}
+
+void
+evtchn_mask(evtchn_handle_t b)
+{
+	abi->mask(b->port);
+}
+
+void
+evtchn_unmask(evtchn_handle_t b)
+{
+	abi->unmask(b->port);
+}
+
+int
+evtchn_bind_cpu(evtchn_handle_t b, u_int cpu)
+{
+	struct evtchn_bind_vcpu bv;
+	bool masked;
+	u_int old;
+	int error;
+
+	if (b->kind == EK_VIRQ || b->kind == EK_IPI)
+		return (EOPNOTSUPP);	/* bound to their vCPU for good */
+	if (cpu >= mp_ncpus || pcpu_find(cpu) == NULL)
+		return (EINVAL);
+	bv.port = b->port;
+	bv.vcpu = vcpu_of(cpu);
+	mtx_lock_spin(&evtchn_lock);
+	masked = abi->is_masked(b->port);
+	abi->mask(b->port);
+	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &bv));
+	if (error == 0) {
+		old = b->cpu;
+		b->cpu = cpu;
+		abi->bind_to_cpu(b->port, cpu, old);
+	}
+	mtx_unlock_spin(&evtchn_lock);
+	if (!masked)
+		abi->unmask(b->port);
+	return (error);
+}
+
+evtchn_port_t
+evtchn_port(evtchn_handle_t b)
+{
+	return (b->port);
+}
+
+u_int
+evtchn_cpu(evtchn_handle_t b)
+{
+	return (b->cpu);
+}
+
+uint64_t
+evtchn_count(evtchn_handle_t b)
+{
+	return (__atomic_load_n(&b->count, __ATOMIC_RELAXED));
+}
+
+/* Chooses the ABI and sets up the port table once shared_info is mapped. */
+int
+evtchn_init(void)
+{
+	int error;
+
+	mtx_init(&evtchn_lock, "evtchn", NULL, MTX_SPIN);
+	abi = &evtchn_abi_2l;
+	if ((error = abi->init()) != 0) {
+		abi = NULL;
+		return (error);
+	}
+	port_max = abi->max_ports();
+	port_table = malloc(sizeof(*port_table) * port_max, M_EVTCHN,
+	    M_WAITOK | M_ZERO);
+	printf("xen: event channels: %s ABI, %u ports\n", abi->name, port_max);
+	return (0);
+}
+
+int
+evtchn_cpu_init(u_int cpu)
+{
+	return (abi != NULL ? abi->cpu_init(cpu) : ENXIO);
+}

@@ -1,0 +1,60 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Event channels for drivers.  A binding ties a port to a handler that runs
+ * in interrupt context on the CPU the port is bound to.  Drivers see only
+ * this interface; the ABI underneath (2-level today, FIFO later) is chosen
+ * at boot by the core.
+ *
+ * Locking rule: the port table is protected by one spin mutex; handlers run
+ * without it, on their port's CPU, with interrupts disabled, and may call
+ * evtchn_notify/mask/unmask but not bind or unbind.
+ */
+#ifndef _XEN_XEN_EVTCHN_H_
+#define _XEN_XEN_EVTCHN_H_
+
+#include <sys/types.h>
+
+#include <xen/xen.h>
+#include <xen/event_channel.h>
+
+typedef void	evtchn_handler_t(void *arg);
+struct evtchn_binding;
+typedef struct evtchn_binding *evtchn_handle_t;
+
+/* Flags for the bind calls. */
+#define EVTCHN_BIND_MASKED	0x0001	/* stays masked until evtchn_unmask */
+
+int	evtchn_bind_virq(u_int virq, u_int cpu, evtchn_handler_t *, void *arg,
+	    int flags, evtchn_handle_t *);
+int	evtchn_bind_ipi(u_int cpu, evtchn_handler_t *, void *arg, int flags,
+	    evtchn_handle_t *);
+/* Allocates a fresh unbound port a remote domain may bind to. */
+int	evtchn_alloc_unbound(domid_t remote, evtchn_handler_t *, void *arg,
+	    int flags, evtchn_handle_t *);
+/* Binds to a port a remote domain allocated for us. */
+int	evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port,
+	    evtchn_handler_t *, void *arg, int flags, evtchn_handle_t *);
+/* Adopts a port that already exists (e.g. from an HVM parameter); never closed. */
+int	evtchn_bind_existing(evtchn_port_t port, evtchn_handler_t *, void *arg,
+	    int flags, evtchn_handle_t *);
+/* Closes (unless adopted) and forgets the binding; *h becomes NULL. */
+void	evtchn_unbind(evtchn_handle_t *h);
+
+void	evtchn_notify(evtchn_handle_t h);
+void	evtchn_mask(evtchn_handle_t h);
+void	evtchn_unmask(evtchn_handle_t h);
+/* Moves delivery to another CPU (not for per-CPU VIRQs and IPIs). */
+int	evtchn_bind_cpu(evtchn_handle_t h, u_int cpu);
+evtchn_port_t evtchn_port(evtchn_handle_t h);
+u_int	evtchn_cpu(evtchn_handle_t h);
+uint64_t evtchn_count(evtchn_handle_t h);	/* deliveries so far */
+
+/* Name of the ABI in use ("2-level", "FIFO"). */
+const char *evtchn_abi_name(void);
+/* Called by the machine upcall handler on the CPU that took the upcall. */
+void	evtchn_upcall(void);
+/* Number of ports the ABI supports. */
+u_int	evtchn_max_ports(void);
+
+#endif /* !_XEN_XEN_EVTCHN_H_ */

@@ -1,0 +1,424 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * xenstore client: one request in flight at a time (serialised by a sleep
+ * lock), replies matched by req_id, watch events queued per watch and run
+ * by a thread of their own.  A reader thread owns the reply ring.
+ *
+ * The daemon is a peer we do not trust: a header with an impossible length
+ * or type, a reply nobody asked for, or a malformed watch event is counted
+ * and dropped; a corrupt ring stops the client, failing requests with
+ * EPROTO instead of hanging them.
+ */
+#include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/malloc.h>
+#include <sys/mutex.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+#include <sys/time.h>
+
+#include <xen/xen_evtchn.h>
+#include <xen/xen_guest.h>
+#include <xen/xenstore.h>
+#include <xen/xs_client.h>
+#include <xen/xs_ring.h>
+
+MALLOC_DEFINE(M_XENSTORE, "xenstore", "xenstore client");
+
+static int	xs_timeout_ms = 20000;
+TUNABLE_INT("xenstore.timeout_ms", &xs_timeout_ms, "xenstore request timeout");
+
+struct xs_watch_event {
+	STAILQ_ENTRY(xs_watch_event) link;
+	char		path[];
+};
+
+struct xs_reply {
+	uint32_t	req_id;
+	bool		done;
+	int		error;		/* transport error (EPROTO, ...) */
+	uint32_t	type;
+	char		*body;
+	size_t		len;
+};
+
+static struct {
+	struct xenstore_domain_interface *intf;
+	evtchn_handle_t		evtchn;
+	bool			ready;
+	bool			broken;		/* ring corrupt: give up */
+	struct mtx		request_lock;	/* one request at a time */
+	struct mtx		rx_lock;	/* spin: reply state, wakeups */
+	struct mtx		watch_lock;	/* spin: watch list, event queues */
+	struct xs_reply		*cur;
+	uint32_t		next_req_id;
+	LIST_HEAD(, xs_watch)	watches;
+	struct xs_stats		stats;
+	int			rx_wait, tx_wait, watch_wait;	/* channels */
+} xs;
+
+bool
+xs_ready(void)
+{
+	return (xs.ready && !xs.broken);
+}
+
+void
+xs_get_stats(struct xs_stats *st)
+{
+	*st = xs.stats;
+}
+
+static void
+xs_intr(void *arg __unused)
+{
+	mtx_lock_spin(&xs.rx_lock);
+	wakeup(&xs.rx_wait);
+	wakeup(&xs.tx_wait);
+	mtx_unlock_spin(&xs.rx_lock);
+}
+
+static void
+xs_fail_current(int error)
+{
+	if (xs.cur != NULL && !xs.cur->done) {
+		xs.cur->error = error;
+		xs.cur->done = true;
+		wakeup(xs.cur);
+	}
+}
+
+static void
+xs_mark_broken(const char *why)
+{
+	printf("xenstore: %s; client stopped\n", why);
+	mtx_lock_spin(&xs.rx_lock);
+	xs.broken = true;
+	xs_fail_current(EPROTO);
+	mtx_unlock_spin(&xs.rx_lock);
+}
+
+/* Reads exactly len bytes from the reply ring, sleeping while it is empty. */
+static int
+xs_read_exact(void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n;
+
+		mtx_lock_spin(&xs.rx_lock);
+		while ((n = xs_ring_avail(xs.intf)) == 0)
+			msleep(&xs.rx_wait, &xs.rx_lock, "xsrx", 0);
+		mtx_unlock_spin(&xs.rx_lock);
+		if (n < 0 || (n = xs_ring_get(xs.intf, p, len)) < 0)
+			return (EPROTO);
+		evtchn_notify(xs.evtchn);	/* space freed for the daemon */
+		p += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
+/* Splits "path\0token\0" and queues the event on the watch that owns token. */
+static void
+xs_watch_event(char *body, size_t len)
+{
+	size_t plen = strnlen(body, len), tlen;
+	const char *token;
+	struct xs_watch *w;
+	struct xs_watch_event *ev;
+
+	if (plen == len) {
+		xs.stats.bad_replies++;
+		return;
+	}
+	token = body + plen + 1;
+	tlen = strnlen(token, len - plen - 1);
+	if (tlen == len - plen - 1) {
+		/* The token must be NUL-terminated within the message too. */
+		xs.stats.bad_replies++;
+		return;
+	}
+	ev = malloc(sizeof(*ev) + plen + 1, M_XENSTORE, M_NOWAIT);
+	mtx_lock_spin(&xs.watch_lock);
+	LIST_FOREACH(w, &xs.watches, link) {
+		if (strcmp(w->token, token) == 0)
+			break;
+	}
+	if (w == NULL || ev == NULL || w->pending >= w->max_pending) {
+		if (w != NULL)
+			w->dropped++;
+		xs.stats.watch_dropped++;
+		mtx_unlock_spin(&xs.watch_lock);
+		free(ev, M_XENSTORE);
+		return;
+	}
+	memcpy(ev->path, body, plen + 1);
+	STAILQ_INSERT_TAIL(&w->events, ev, link);
+	w->pending++;
+	xs.stats.watch_events++;
+	wakeup(&xs.watch_wait);
+	mtx_unlock_spin(&xs.watch_lock);
+}
+
+static void
+xs_reader(void *arg __unused)
+{
+	for (;;) {
+		struct xsd_sockmsg hdr;
+		char *body;
+
+		if (xs_read_exact(&hdr, sizeof(hdr)) != 0) {
+			xs_mark_broken("reply ring indexes corrupt");
+			break;
+		}
+		/* Validate the copy: a bad length would desynchronise the stream. */
+		if (hdr.len > XENSTORE_PAYLOAD_MAX || hdr.type >= XS_TYPE_COUNT) {
+			xs.stats.bad_replies++;
+			xs_mark_broken("malformed reply header");
+			break;
+		}
+		body = malloc(hdr.len + 1, M_XENSTORE, M_WAITOK);
+		if (xs_read_exact(body, hdr.len) != 0) {
+			free(body, M_XENSTORE);
+			xs_mark_broken("reply ring indexes corrupt");
+			break;
+		}
+		body[hdr.len] = '\0';
+		if (hdr.type == XS_WATCH_EVENT) {
+			xs_watch_event(body, hdr.len);
+			free(body, M_XENSTORE);
+			continue;
+		}
+		mtx_lock_spin(&xs.rx_lock);
+		if (xs.cur != NULL && !xs.cur->done && xs.cur->req_id == hdr.req_id) {
+			xs.cur->type = hdr.type;
+			xs.cur->body = body;
+			xs.cur->len = hdr.len;
+			xs.cur->done = true;
+			xs.stats.replies++;
+			wakeup(xs.cur);
+			body = NULL;
+		} else {
+			xs.stats.bad_replies++;	/* late (timed out) or unknown */
+		}
+		mtx_unlock_spin(&xs.rx_lock);
+		free(body, M_XENSTORE);
+	}
+	kthread_exit();
+}
+
+static void
+xs_watcher(void *arg __unused)
+{
+	for (;;) {
+		struct xs_watch *w;
+		struct xs_watch_event *ev = NULL;
+
+		mtx_lock_spin(&xs.watch_lock);
+		for (;;) {
+			LIST_FOREACH(w, &xs.watches, link) {
+				if ((ev = STAILQ_FIRST(&w->events)) != NULL)
+					break;
+			}
+			if (ev != NULL)
+				break;
+			msleep(&xs.watch_wait, &xs.watch_lock, "xswatch", 0);
+		}
+		STAILQ_REMOVE_HEAD(&w->events, link);
+		w->pending--;
+		w->delivered++;
+		mtx_unlock_spin(&xs.watch_lock);
+		w->callback(w, ev->path);
+		free(ev, M_XENSTORE);
+	}
+}
+
+/* Writes all of buf into the request ring, waiting for space as needed. */
+static int
+xs_write_all(const void *buf, size_t len, sbintime_t deadline)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = xs_ring_put(xs.intf, p, len);
+
+		if (n < 0)
+			return (EPROTO);
+		p += n;
+		len -= (size_t)n;
+		if (len == 0)
+			break;
+		evtchn_notify(xs.evtchn);
+		mtx_lock_spin(&xs.rx_lock);
+		if (xs_ring_space(xs.intf) == 0 && sbinuptime() < deadline)
+			msleep(&xs.tx_wait, &xs.rx_lock, "xstx", deadline - sbinuptime());
+		mtx_unlock_spin(&xs.rx_lock);
+		if (sbinuptime() >= deadline)
+			return (ETIMEDOUT);
+	}
+	return (0);
+}
+
+static int
+xs_error_to_errno(const char *name)
+{
+	for (size_t i = 0; i < nitems(xsd_errors); i++) {
+		if (strcmp(name, xsd_errors[i].errstring) == 0)
+			return (xsd_errors[i].errnum);
+	}
+	return (EIO);
+}
+
+int
+xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
+    char **replyp, size_t *lenp)
+{
+	struct xsd_sockmsg hdr;
+	struct xs_reply reply;
+	sbintime_t deadline;
+	size_t total = 0;
+	int error;
+
+	if (!xs.ready)
+		return (ENXIO);
+	for (u_int i = 0; i < niov; i++)
+		total += iov[i].len;
+	if (total > XENSTORE_PAYLOAD_MAX)
+		return (E2BIG);
+
+	mtx_lock(&xs.request_lock);
+	if (xs.broken) {
+		mtx_unlock(&xs.request_lock);
+		return (EPROTO);
+	}
+	memset(&reply, 0, sizeof(reply));
+	hdr.type = type;
+	hdr.req_id = reply.req_id = ++xs.next_req_id;
+	hdr.tx_id = tx;
+	hdr.len = (uint32_t)total;
+	deadline = sbinuptime() + mstosbt(xs_timeout_ms);
+
+	mtx_lock_spin(&xs.rx_lock);
+	xs.cur = &reply;
+	mtx_unlock_spin(&xs.rx_lock);
+	xs.stats.requests++;
+
+	error = xs_write_all(&hdr, sizeof(hdr), deadline);
+	for (u_int i = 0; error == 0 && i < niov; i++)
+		error = xs_write_all(iov[i].base, iov[i].len, deadline);
+	if (error == 0)
+		evtchn_notify(xs.evtchn);
+
+	mtx_lock_spin(&xs.rx_lock);
+	while (error == 0 && !reply.done) {
+		sbintime_t now = sbinuptime();
+
+		if (now >= deadline) {
+			error = ETIMEDOUT;
+			xs.stats.timeouts++;
+			break;
+		}
+		msleep(&reply, &xs.rx_lock, "xsreply", deadline - now);
+	}
+	if (error == 0)
+		error = reply.error;
+	xs.cur = NULL;
+	mtx_unlock_spin(&xs.rx_lock);
+	mtx_unlock(&xs.request_lock);
+
+	if (error == 0 && reply.type == XS_ERROR)
+		error = xs_error_to_errno(reply.body);
+	else if (error == 0 && reply.type != type) {
+		xs.stats.bad_replies++;
+		error = EPROTO;
+	}
+	if (error != 0 || replyp == NULL) {
+		free(reply.body, M_XENSTORE);
+		return (error);
+	}
+	*replyp = reply.body;
+	if (lenp != NULL)
+		*lenp = reply.len;
+	return (0);
+}
+
+int
+xs_attach_ring(struct xenstore_domain_interface *intf, evtchn_port_t port)
+{
+	struct thread *td;
+	int error;
+
+	xs.intf = intf;
+	mtx_init(&xs.request_lock, "xsreq", NULL, MTX_DEF);
+	mtx_init(&xs.rx_lock, "xsrx", NULL, MTX_SPIN);
+	mtx_init(&xs.watch_lock, "xswatch", NULL, MTX_SPIN);
+	LIST_INIT(&xs.watches);
+	error = evtchn_bind_existing(port, xs_intr, NULL, 0, &xs.evtchn);
+	if (error != 0)
+		return (error);
+	if ((error = kthread_add(xs_reader, NULL, &td, 0, "xenstore_rx")) != 0 ||
+	    (error = kthread_add(xs_watcher, NULL, &td, 0, "xenstore_watch")) != 0)
+		return (error);
+	xs.ready = true;
+	/* Anything the daemon queued before we listened. */
+	xs_intr(NULL);
+	return (0);
+}
+
+/* Watches: the token is the watch's address, unique while it is registered. */
+int
+xs_register_watch(struct xs_watch *w)
+{
+	struct xs_iov iov[2];
+	int error;
+
+	snprintf(w->token, sizeof(w->token), "%lx", (u_long)(uintptr_t)w);
+	if (w->max_pending == 0)
+		w->max_pending = XS_WATCH_MAX_PENDING;
+	w->pending = 0;
+	w->dropped = w->delivered = 0;
+	STAILQ_INIT(&w->events);
+	mtx_lock_spin(&xs.watch_lock);
+	LIST_INSERT_HEAD(&xs.watches, w, link);
+	mtx_unlock_spin(&xs.watch_lock);
+
+	iov[0].base = w->node;
+	iov[0].len = strlen(w->node) + 1;
+	iov[1].base = w->token;
+	iov[1].len = strlen(w->token) + 1;
+	error = xs_talk(XS_WATCH, XST_NIL, iov, 2, NULL, NULL);
+	if (error != 0) {
+		mtx_lock_spin(&xs.watch_lock);
+		LIST_REMOVE(w, link);
+		mtx_unlock_spin(&xs.watch_lock);
+	}
+	return (error);
+}
+
+void
+xs_unregister_watch(struct xs_watch *w)
+{
+	struct xs_iov iov[2];
+	struct xs_watch_event *ev;
+
+	iov[0].base = w->node;
+	iov[0].len = strlen(w->node) + 1;
+	iov[1].base = w->token;
+	iov[1].len = strlen(w->token) + 1;
+	(void)xs_talk(XS_UNWATCH, XST_NIL, iov, 2, NULL, NULL);
+
+	mtx_lock_spin(&xs.watch_lock);
+	LIST_REMOVE(w, link);
+	while ((ev = STAILQ_FIRST(&w->events)) != NULL) {
+		STAILQ_REMOVE_HEAD(&w->events, link);
+		w->pending--;
+		mtx_unlock_spin(&xs.watch_lock);
+		free(ev, M_XENSTORE);
+		mtx_lock_spin(&xs.watch_lock);
+	}
+	mtx_unlock_spin(&xs.watch_lock);
+}

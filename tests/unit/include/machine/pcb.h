@@ -1,0 +1,2 @@
+/* Hosted: declarations only, shared with the kernel. */
+#include "../../../../sys/amd64/include/pcb.h"
