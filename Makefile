@@ -38,9 +38,10 @@ test: check-deps
 	@$(MAKE) --no-print-directory $(BUILD)/tests/Kyuafile $(TEST_PREREQS)
 	@tools/run-tests.sh "$(BUILD)/tests" "$(KYUA_RESULTS)"
 
+# make run: the kernel as a PVH domU in the Xen lab, its console on stdout.
 run: check-deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory run-default
+	@$(MAKE) --no-print-directory lab-run
 
 lint:
 	@tools/lint.sh $(LINT_SOURCES)

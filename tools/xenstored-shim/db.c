@@ -338,6 +338,14 @@ out:
 
 /* ---- loading ---- */
 
+static const char *
+jstr(yajl_val v)
+{
+	const char *s = YAJL_IS_STRING(v) ? v->u.string : NULL;
+
+	return s != NULL ? s : "";
+}
+
 static struct node *
 load_ensure(const char *path)
 {
@@ -410,7 +418,7 @@ load_set(yajl_val o)
 
 	if (p == NULL || pa == NULL || (v == NULL && x == NULL))
 		return "node record lacks p, v/x or perms";
-	if (path_check(YAJL_GET_STRING(p)) != 0)
+	if (path_check(jstr(p)) != 0)
 		return "invalid node path";
 	np = YAJL_GET_ARRAY(pa)->len;
 	if (np == 0 || np > 64)
@@ -419,15 +427,15 @@ load_set(yajl_val o)
 		yajl_val e = YAJL_GET_ARRAY(pa)->values[i];
 
 		if (!YAJL_IS_STRING(e) ||
-		    perms_parse(YAJL_GET_STRING(e), &perms[i]) != 0)
+		    perms_parse(jstr(e), &perms[i]) != 0)
 			return "bad permission";
 	}
 	if (v != NULL) {
-		s = YAJL_GET_STRING(v);
+		s = jstr(v);
 		vlen = strlen(s);
 		val = (uint8_t *)strdup(s);
 	} else {
-		s = YAJL_GET_STRING(x);
+		s = jstr(x);
 		vlen = strlen(s) / 2;
 		if (strlen(s) % 2 != 0)
 			return "odd hex value";
@@ -448,7 +456,7 @@ load_set(yajl_val o)
 		free(val);
 		return "value too long";
 	}
-	old = load_ensure(YAJL_GET_STRING(p));
+	old = load_ensure(jstr(p));
 	if (old == NULL) {
 		free(val);
 		return "out of memory";
@@ -638,7 +646,7 @@ snap_line(yajl_val v, size_t lineno, bool *stop)
 	if (lineno == 1) {
 		f = yajl_tree_get(v, kf, yajl_t_string);
 		s = yajl_tree_get(v, ks, yajl_t_number);
-		if (f == NULL || strcmp(YAJL_GET_STRING(f), "xenstored-shim") ||
+		if (f == NULL || strcmp(jstr(f), "xenstored-shim") ||
 		    s == NULL || !YAJL_IS_INTEGER(s) || YAJL_GET_INTEGER(s) < 0)
 			return "not a xenstored-shim snapshot header";
 		snap_seq = (uint64_t)YAJL_GET_INTEGER(s);
@@ -674,13 +682,13 @@ journal_line(yajl_val v, size_t lineno, bool *stop)
 
 		if (op == NULL)
 			return "journal op without a type";
-		if (strcmp(YAJL_GET_STRING(op), "set") == 0) {
+		if (strcmp(jstr(op), "set") == 0) {
 			why = load_set(o);
-		} else if (strcmp(YAJL_GET_STRING(op), "del") == 0) {
+		} else if (strcmp(jstr(op), "del") == 0) {
 			yajl_val p = yajl_tree_get(o, kp, yajl_t_string);
 
 			why = p == NULL ? "del without a path" :
-					  load_del(YAJL_GET_STRING(p));
+					  load_del(jstr(p));
 		} else {
 			why = "unknown journal op";
 		}

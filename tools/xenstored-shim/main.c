@@ -145,6 +145,15 @@ run_loop(int lfd)
 				any_events = true;
 		}
 		timeout = any_events ? 1000 : -1;
+		/* fd-less transports (rings) may hold input we left unread
+		 * under backpressure: take it now that replies went out. */
+		for (c = xsd_conns; c != NULL; c = c->next) {
+			if (c->fd < 0 && c->ops->pending != NULL &&
+			    conn_wants_input(c) && c->ops->pending(c)) {
+				conn_handle_input(c);
+				timeout = 0;
+			}
+		}
 		if (poll(pfd, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;

@@ -71,11 +71,11 @@ int quota_parse_uint(const char *s, unsigned *out);
 const char *proto_errname(int err);
 int proto_errnum(const char *name);
 const char *proto_typename(uint32_t type);
-/* Checks a header; returns 0, or EINVAL/E2BIG when the frame must be refused. */
+/* Checks a header; returns 0, or E2BIG when the frame must be refused. */
 int proto_check_header(const struct xsd_sockmsg *h);
 /*
  * Splits a payload into NUL-terminated strings.  Returns the number of
- * strings found (at most max) and sets *rest/*restlen to the bytes after
+ * strings found (at most max) and sets *rest and *restlen to the bytes after
  * the last NUL consumed.  Returns -1 when fewer than min strings end in NUL.
  */
 int proto_split(const uint8_t *p, size_t len, const char **argv, int min,
@@ -178,6 +178,8 @@ struct transport_ops {
 	void (*destroy)(struct conn *c);
 	/* Tells the peer new data is there (ring: event channel). */
 	void (*kick)(struct conn *c);
+	/* For transports without an fd: input waiting to be read. */
+	bool (*pending)(struct conn *c);
 };
 
 struct outmsg {
@@ -291,7 +293,6 @@ int watch_del(struct conn *c, const char *path, const char *token);
 void watch_free_all(struct conn *c);
 /* Sends events for one change to every matching watch. */
 void watch_fire(const struct evrec *e);
-void watch_fire_special(const char *name);
 void watch_fire_one(struct conn *c, struct watch *w);
 /* Events of a committed change wait here until the reply is queued. */
 void watch_defer(struct evrec *list);
