@@ -8,7 +8,7 @@
  * Methods: each interface method has a descriptor (struct method_desc) with a
  * default implementation; a driver's table maps descriptors to functions, and
  * a call looks the descriptor up in the driver of the device (then falls back
- * to the default).  New interfaces (xenbus, ...) declare descriptors the same
+ * to the default).  New interfaces (paravirtual buses, ...) declare descriptors the same
  * way with METHOD_DESC_DECLARE/DEFINE.
  */
 #ifndef _SYS_BUS_H_
