@@ -194,10 +194,11 @@ malloc_header(const void *addr, struct malloc_type *type, const char *op,
 size_t
 malloc_usable_size(const void *addr)
 {
-	const struct malloc_hdr *mh = (const struct malloc_hdr *)addr - 1;
+	const struct malloc_hdr *mh;
 
 	if (addr == NULL)
 		return (0);
+	mh = (const struct malloc_hdr *)addr - 1;
 	if (mh->mh_magic == MH_LIVE_LARGE)
 		return (ptoa(mh->mh_class) - sizeof(*mh));
 	return (bucket_size(mh->mh_class) - sizeof(*mh));

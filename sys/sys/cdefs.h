@@ -8,7 +8,9 @@
 #define __aligned(x)		__attribute__((__aligned__(x)))
 #define __unused		__attribute__((__unused__))
 #define __used			__attribute__((__used__))
+#ifndef __dead2			/* static analysers may predefine it away */
 #define __dead2			__attribute__((__noreturn__))
+#endif
 #define __section(x)		__attribute__((__section__(x)))
 #define __weak_symbol		__attribute__((__weak__))
 #define __printflike(f, a)	__attribute__((__format__(__printf__, f, a)))

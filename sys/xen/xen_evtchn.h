@@ -25,19 +25,19 @@ typedef struct evtchn_binding *evtchn_handle_t;
 /* Flags for the bind calls. */
 #define EVTCHN_BIND_MASKED	0x0001	/* stays masked until evtchn_unmask */
 
-int	evtchn_bind_virq(u_int virq, u_int cpu, evtchn_handler_t *, void *arg,
-	    int flags, evtchn_handle_t *);
-int	evtchn_bind_ipi(u_int cpu, evtchn_handler_t *, void *arg, int flags,
-	    evtchn_handle_t *);
+int	evtchn_bind_virq(u_int virq, u_int cpu, evtchn_handler_t *handler, void *arg,
+	    int flags, evtchn_handle_t *hp);
+int	evtchn_bind_ipi(u_int cpu, evtchn_handler_t *handler, void *arg, int flags,
+	    evtchn_handle_t *hp);
 /* Allocates a fresh unbound port a remote domain may bind to. */
-int	evtchn_alloc_unbound(domid_t remote, evtchn_handler_t *, void *arg,
-	    int flags, evtchn_handle_t *);
+int	evtchn_alloc_unbound(domid_t remote, evtchn_handler_t *handler, void *arg,
+	    int flags, evtchn_handle_t *hp);
 /* Binds to a port a remote domain allocated for us. */
 int	evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port,
-	    evtchn_handler_t *, void *arg, int flags, evtchn_handle_t *);
+	    evtchn_handler_t *handler, void *arg, int flags, evtchn_handle_t *hp);
 /* Adopts a port that already exists (e.g. from an HVM parameter); never closed. */
-int	evtchn_bind_existing(evtchn_port_t port, evtchn_handler_t *, void *arg,
-	    int flags, evtchn_handle_t *);
+int	evtchn_bind_existing(evtchn_port_t port, evtchn_handler_t *handler, void *arg,
+	    int flags, evtchn_handle_t *hp);
 /* Closes (unless adopted) and forgets the binding; *h becomes NULL. */
 void	evtchn_unbind(evtchn_handle_t *h);
 

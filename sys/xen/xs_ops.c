@@ -15,13 +15,13 @@
 static char *
 xs_join(const char *dir, const char *node)
 {
-	size_t dl = strlen(dir), nl = strlen(node);
-	char *p = malloc(dl + nl + 2, M_XENSTORE, M_WAITOK);
+	size_t dl = strlen(dir), nl = strlen(node), size = dl + nl + 2;
+	char *p = malloc(size, M_XENSTORE, M_WAITOK);
 
-	memcpy(p, dir, dl);
+	strlcpy(p, dir, size);
 	if (dl != 0 && nl != 0)
-		p[dl++] = '/';
-	memcpy(p + dl, node, nl + 1);
+		strlcat(p, "/", size);
+	strlcat(p, node, size);
 	return (p);
 }
 

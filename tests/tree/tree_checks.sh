@@ -25,7 +25,7 @@ man_pages_lint_clean_head() {
 }
 man_pages_lint_clean_body() {
 	cd "$(srcroot)" || atf_fail "no source tree"
-	pages=$(find sys tools tests -name '*.[1-9]' -type f | sort)
+	pages=$(find share sys tools tests -name '*.[1-9]' -type f | sort)
 	[ -n "$pages" ] || atf_skip "no man pages yet"
 	bad=0
 	for p in $pages; do
@@ -51,7 +51,46 @@ xen_abi_from_libxen_body() {
 	fi
 }
 
+atf_test_case kernel_lint_clean
+kernel_lint_clean_head() {
+	atf_set descr "cppcheck and clang-tidy find nothing in the kernel sources"
+	atf_set require.progs "cppcheck clang-tidy"
+	atf_set timeout 300
+}
+kernel_lint_clean_body() {
+	cd "$(srcroot)" || atf_fail "no source tree"
+	[ -d build/include ] || atf_skip "kernel not built (build/include missing)"
+	if ! tools/lint.sh $(find sys -name '*.c' | sort) >lint.out 2>&1; then
+		grep -E 'warning|error' lint.out | head -40 >&2
+		rm -f lint.out
+		atf_fail "lint findings in the kernel sources"
+	fi
+	rm -f lint.out
+}
+
+atf_test_case every_driver_has_a_man_page
+every_driver_has_a_man_page_head() {
+	atf_set descr "Each driver registered with DRIVER_MODULE under sys/dev/xen has a man page"
+}
+every_driver_has_a_man_page_body() {
+	cd "$(srcroot)" || atf_fail "no source tree"
+	missing=""
+	for d in $(find sys/dev/xen -mindepth 1 -maxdepth 1 -type d | sort); do
+		name=$(basename "$d")
+		case "$name" in
+		console) page=xencons ;;
+		timer) page=xentimer ;;
+		control) page=xencontrol ;;
+		*) page=$name ;;
+		esac
+		[ -f "share/man/man4/$page.4" ] || missing="$missing $name"
+	done
+	[ -z "$missing" ] || atf_fail "drivers without a man page:$missing"
+}
+
 atf_init_test_cases() {
+	atf_add_test_case kernel_lint_clean
+	atf_add_test_case every_driver_has_a_man_page
 	atf_add_test_case native_code_has_no_xen
 	atf_add_test_case man_pages_lint_clean
 	atf_add_test_case xen_abi_from_libxen

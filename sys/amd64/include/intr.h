@@ -17,9 +17,9 @@ typedef void	intr_handler_t(struct trapframe *, void *arg);
 #define IDT_APIC_TIMER	0xef
 #define IDT_SPURIOUS	0xff
 
-int	intr_setup_vector(u_int vector, intr_handler_t *, void *arg);
+int	intr_setup_vector(u_int vector, intr_handler_t *handler, void *arg);
 /* Finds a free vector in [IDT_IO_INTS, IDT_APIC_TIMER) and installs the handler. */
-int	intr_alloc_vector(intr_handler_t *, void *arg, u_int *vectorp);
+int	intr_alloc_vector(intr_handler_t *handler, void *arg, u_int *vectorp);
 void	intr_free_vector(u_int vector);
 /* Interrupt nesting depth of this CPU (0 in thread context). */
 u_int	intr_nesting(void);

@@ -46,7 +46,7 @@ ipi_action(void *arg __unused)
 /* Rendezvous IPIs travel as event channels, never through the local APIC. */
 KTEST(xen_ipi_over_event_channels)
 {
-	uint64_t before[MAXCPU];
+	uint64_t before[MAXCPU] = { 0 };
 	u_int cpu;
 
 	if (!xen_domain())

@@ -1,0 +1,2 @@
+# Manual pages of the kernel's drivers and interfaces.
+MAN_PAGES += $(wildcard share/man/man*/*.[1-9])
