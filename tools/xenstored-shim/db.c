@@ -497,8 +497,8 @@ load_del(const char *path)
 			break;
 		pos += strlen(cur) + 1;
 		n = store_get(cur);
-		for (k = n ? n->kids : NULL; k != NULL && k < n->kids + n->kidslen;
-		     k += strlen(k) + 1) {
+		for (k = n != NULL ? n->kids : NULL;
+		     k != NULL && k < n->kids + n->kidslen; k += strlen(k) + 1) {
 			if (buf_printf(&work, "%s/%s", cur, k) != 0 ||
 			    buf_add(&work, "", 1) != 0)
 				break;

@@ -128,3 +128,14 @@ domain_conn_gone(struct conn *c)
 		}
 	}
 }
+
+void
+domain_fini(void)
+{
+	struct domain *d;
+
+	while ((d = xsd_domains) != NULL) {
+		xsd_domains = d->next;
+		free(d);
+	}
+}

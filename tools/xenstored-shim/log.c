@@ -8,12 +8,15 @@
 
 FILE *xsd_trace;
 int xsd_verbose;
+int xsd_quiet;
 
 void
 xsd_log(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (xsd_quiet)
+		return;
 	va_start(ap, fmt);
 	fputs("xenstored-shim: ", stderr);
 	vfprintf(stderr, fmt, ap);

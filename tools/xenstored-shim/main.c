@@ -57,8 +57,11 @@ usage(FILE *f)
 static void
 die_opt(const char *opt, const char *arg, const char *why)
 {
-	fprintf(stderr, "xenstored-shim: option %s: %s: %s\n", opt,
-	    arg != NULL ? arg : "", why);
+	if (arg != NULL)
+		fprintf(stderr, "xenstored-shim: option %s: %s: %s\n", opt,
+		    arg, why);
+	else
+		fprintf(stderr, "xenstored-shim: option %s: %s\n", opt, why);
 	fprintf(stderr, "Try 'xenstored-shim --help'.\n");
 	exit(2);
 }
@@ -218,7 +221,17 @@ main(int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":s:Dd:NF:T:E:S:W:t:A:O:M:e:w:Q:Vh",
 		    longopts, NULL)) != -1) {
-		const char *optname = argv[optind - 1];
+		char optname[40];
+		const struct option *lo;
+
+		/* Name the option by its long form, whatever was typed. */
+		snprintf(optname, sizeof(optname), "-%c", ch);
+		for (lo = longopts; lo->name != NULL; lo++)
+			if (lo->val == ch) {
+				snprintf(optname, sizeof(optname), "--%s",
+				    lo->name);
+				break;
+			}
 
 		switch (ch) {
 		case 's':
@@ -289,6 +302,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			die_opt(argv[optind - 1], NULL, "unknown option");
+			break;
 		}
 	}
 	if (optind < argc)

@@ -362,7 +362,7 @@ op_directory(struct req *r)
 	n = lookup(t, abs, XSD_PERM_READ, &err);
 	if (n == NULL)
 		goto fail;
-	reply(r, n->kids, n->kidslen);
+	reply(r, n->kids != NULL ? n->kids : "", n->kidslen);
 	return;
 fail:
 	conn_queue_error(r->c, r->h, err);

@@ -207,10 +207,13 @@ node_set_perms(struct node *n, const struct xsd_perm *p, uint32_t np)
 static const char *
 kid_find(const struct node *n, const char *name)
 {
-	const char *k = n->kids, *end = n->kids + n->kidslen;
+	const char *k = n->kids, *end;
 	size_t nl = strlen(name) + 1;
 
-	while (k != NULL && k < end) {
+	if (k == NULL)
+		return NULL;
+	end = k + n->kidslen;
+	while (k < end) {
 		size_t kl = strlen(k) + 1;
 
 		if (kl == nl && memcmp(k, name, nl) == 0)

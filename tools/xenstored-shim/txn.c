@@ -212,8 +212,9 @@ txn_mark_del(struct txn *t, const char *path, struct buf *work)
 			return 0;
 	}
 	/* Queue children as full paths before the node is emptied. */
-	for (k = g->kids, end = g->kids + g->kidslen; k != NULL && k < end;
-	     k += strlen(k) + 1) {
+	k = g->kids;
+	end = k != NULL ? k + g->kidslen : NULL;
+	for (; k != NULL && k < end; k += strlen(k) + 1) {
 		if (strcmp(path, "/") == 0)
 			err = buf_printf(work, "/%s", k);
 		else

@@ -317,6 +317,7 @@ int domain_release(uint32_t domid);
 int domain_set_target(uint32_t domid, uint32_t target);
 int32_t domain_target(uint32_t domid);
 void domain_conn_gone(struct conn *c);
+void domain_fini(void);
 
 /* Pluggable ring backend: NULL under --no-domains. */
 struct ring_backend {
@@ -361,6 +362,7 @@ extern const struct transport_ops sock_ops;
 /* ---- log / trace (log.c) ---- */
 extern FILE *xsd_trace;
 extern int xsd_verbose;
+extern int xsd_quiet; /* no diagnostics (fuzzing) */
 void xsd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void trace_msg(const struct conn *c, const char *dir,
     const struct xsd_sockmsg *h, const uint8_t *p);

@@ -1,0 +1,97 @@
+# xenstored-shim: a userspace xenstored, its tests, fuzzer and bench.
+# Adds to ALL_TARGETS, TEST_PREREQS, LINT_SOURCES and MAN_PAGES only.
+# Stand-alone use: make -f mk/xenstored.mk xenstored-all | xenstored-test
+
+XSD_DIR    := tools/xenstored-shim
+XSD_TDIR   := tests/xenstored
+XSD_BDIR   := bench/xenstore
+XSD_OBJDIR := build/obj/xenstored
+XSD_BIN    := build/bin/xenstored-shim
+XSD_TOUT   := build/tests/xenstored
+
+XSD_CC     ?= cc
+XSD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -MMD -MP
+XSD_CORE   := buf log quota proto path perms tree txn watch conn ops domain \
+              ring db sock
+XSD_CORE_OBJS := $(XSD_CORE:%=$(XSD_OBJDIR)/%.o)
+XSD_LIBS   := -lyajl
+XSD_XENLIBS := -lxenctrl -lxenevtchn -lxengnttab -lxenforeignmemory
+XSD_ATF_CFLAGS := $(shell pkg-config --cflags atf-c 2>/dev/null)
+XSD_ATF_LIBS   := $(shell pkg-config --libs atf-c 2>/dev/null || echo -latf-c)
+
+XSD_C_TESTS := t_unit t_ops t_perms t_watch t_txn t_quota t_malformed \
+               t_durability
+XSD_SH_TESTS := t_cli t_utils t_fuzz
+XSD_TEST_PROGS := $(XSD_C_TESTS:%=$(XSD_TOUT)/%) $(XSD_SH_TESTS:%=$(XSD_TOUT)/%)
+XSD_FUZZ   := $(XSD_TOUT)/fuzz_xsd
+XSD_BENCH  := build/bin/xsbench
+
+ALL_TARGETS  += $(XSD_BIN) $(XSD_TEST_PROGS) $(XSD_FUZZ) $(XSD_BENCH)
+TEST_PREREQS += $(XSD_TEST_PROGS) $(XSD_FUZZ) $(XSD_TOUT)/Kyuafile $(XSD_BIN) \
+                $(XSD_TOUT)/xenstored-shim.8
+LINT_SOURCES += $(wildcard $(XSD_DIR)/*.c) $(wildcard $(XSD_TDIR)/*.c) \
+                $(wildcard $(XSD_BDIR)/*.c)
+MAN_PAGES    += $(XSD_DIR)/xenstored-shim.8
+
+.PHONY: xenstored-all xenstored-test fuzz xenstored-fuzz bench-xenstore
+xenstored-all: $(XSD_BIN) $(XSD_TEST_PROGS) $(XSD_FUZZ) $(XSD_TOUT)/Kyuafile \
+    $(XSD_TOUT)/xenstored-shim.8 $(XSD_BENCH)
+
+$(XSD_OBJDIR)/%.o: $(XSD_DIR)/%.c $(XSD_DIR)/xsd.h
+	@mkdir -p $(@D)
+	$(XSD_CC) $(XSD_CFLAGS) -c -o $@ $<
+
+$(XSD_OBJDIR)/t/%.o: $(XSD_TDIR)/%.c $(XSD_TDIR)/helper.h $(XSD_DIR)/xsd.h
+	@mkdir -p $(@D)
+	$(XSD_CC) $(XSD_CFLAGS) $(XSD_ATF_CFLAGS) -I$(XSD_DIR) -c -o $@ $<
+
+$(XSD_BIN): $(XSD_CORE_OBJS) $(XSD_OBJDIR)/main.o $(XSD_OBJDIR)/ringdom.o
+	@mkdir -p $(@D)
+	$(XSD_CC) -o $@ $^ $(XSD_LIBS) $(XSD_XENLIBS)
+
+$(XSD_TOUT)/t_%: $(XSD_OBJDIR)/t/t_%.o $(XSD_OBJDIR)/t/helper.o $(XSD_CORE_OBJS)
+	@mkdir -p $(@D)
+	$(XSD_CC) -o $@ $^ $(XSD_ATF_LIBS) -lxenstore $(XSD_LIBS)
+
+$(XSD_TOUT)/t_%: $(XSD_TDIR)/t_%.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+$(XSD_TOUT)/Kyuafile: $(XSD_TDIR)/Kyuafile
+	@mkdir -p $(@D)
+	cp $< $@
+
+# t_cli lints the page from the test directory.
+$(XSD_TOUT)/xenstored-shim.8: $(XSD_DIR)/xenstored-shim.8
+	@mkdir -p $(@D)
+	cp $< $@
+
+# libFuzzer build: clang, with ASan and UBSan, over the core sources.
+XSD_FUZZ_SRCS := $(XSD_CORE:%=$(XSD_DIR)/%.c) $(XSD_TDIR)/fuzz_xsd.c
+$(XSD_FUZZ): $(XSD_FUZZ_SRCS) $(XSD_DIR)/xsd.h
+	@mkdir -p $(@D)
+	clang -std=gnu11 -g -O1 -D_GNU_SOURCE -I$(XSD_DIR) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -o $@ $(XSD_FUZZ_SRCS) $(XSD_LIBS)
+
+XSD_FUZZ_TIME ?= 600
+xenstored-fuzz: $(XSD_FUZZ)
+	@mkdir -p build/cache/fuzz-xenstored
+	$(XSD_FUZZ) -max_total_time=$(XSD_FUZZ_TIME) -max_len=9000 \
+	    build/cache/fuzz-xenstored
+fuzz: xenstored-fuzz
+
+$(XSD_BENCH): $(XSD_BDIR)/xsbench.c
+	@mkdir -p $(@D)
+	$(XSD_CC) $(XSD_CFLAGS) -o $@ $< -lxenstore
+
+XSD_BENCH_N ?= 20000
+bench-xenstore: $(XSD_BIN) $(XSD_BENCH)
+	sh $(XSD_BDIR)/run.sh $(XSD_BIN) $(XSD_BENCH) $(XSD_BENCH_N)
+
+xenstored-test: xenstored-all
+	cd $(XSD_TOUT) && kyua test --results-file=$(CURDIR)/build/xenstored-results.db \
+	    --kyuafile=Kyuafile; \
+	kyua report --results-file=$(CURDIR)/build/xenstored-results.db
+
+-include $(wildcard $(XSD_OBJDIR)/*.d $(XSD_OBJDIR)/t/*.d)

@@ -1,0 +1,231 @@
+/* Permissions as seen by an unprivileged domain (CONTROL restrict). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helper.h"
+
+static void
+setp(struct xs_handle *h, const char *path, const char *spec)
+{
+	struct xs_permissions p[8];
+	unsigned n = 0;
+	char buf[128], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		ATF_REQUIRE(xs_strings_to_perms(&p[n], 1, tok));
+		n++;
+	}
+	ATF_REQUIRE_MSG(xs_set_permissions(h, XBT_NULL, path, p, n),
+	    "set %s on %s: %s", spec, path, strerror(errno));
+}
+
+static int
+read_err(struct xs_handle *h, const char *path)
+{
+	char *v = xs_read(h, XBT_NULL, path, NULL);
+
+	if (v != NULL) {
+		free(v);
+		return 0;
+	}
+	return errno;
+}
+
+ATF_TC_WITHOUT_HEAD(read_write_access);
+ATF_TC_BODY(read_write_access, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *dom0, *g;
+
+	xsd_start(&d, tc, NULL);
+	dom0 = xsd_open();
+	g = xsd_open();
+	xsd_restrict(g, 5);
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/p/secret", "s", 1));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/p/pub", "p", 1));
+	setp(dom0, "/p", "n0,r5");
+	setp(dom0, "/p/pub", "r0");
+	ATF_REQUIRE_EQ(read_err(g, "/p/secret"), EACCES);
+	ATF_REQUIRE_EQ(read_err(g, "/p/pub"), 0);
+	/* Absent under a readable parent: ENOENT; under an unreadable one:
+	 * EACCES, so existence does not leak. */
+	ATF_REQUIRE_EQ(read_err(g, "/p/none"), ENOENT);
+	ATF_REQUIRE_EQ(read_err(g, "/p/secret/none"), EACCES);
+	ATF_REQUIRE(!xs_write(g, XBT_NULL, "/p/pub", "x", 1));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	ATF_REQUIRE(!xs_rm(g, XBT_NULL, "/p/pub"));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	ATF_REQUIRE(!xs_write(g, XBT_NULL, "/p/new", "x", 1));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	/* Write permission on the parent allows creating children, which
+	 * the creator then owns. */
+	setp(dom0, "/p", "n0,b5");
+	ATF_REQUIRE(xs_write(g, XBT_NULL, "/p/new/deeper", "x", 1));
+	{
+		struct xs_permissions *got;
+		unsigned n;
+
+		got = xs_get_permissions(g, XBT_NULL, "/p/new/deeper", &n);
+		ATF_REQUIRE(got != NULL);
+		ATF_REQUIRE_EQ(got[0].id, 5);
+		free(got);
+	}
+	xs_close(g);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
+ATF_TC_WITHOUT_HEAD(set_perms_rules);
+ATF_TC_BODY(set_perms_rules, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *dom0, *g;
+	struct xs_permissions p[2];
+
+	xsd_start(&d, tc, NULL);
+	dom0 = xsd_open();
+	g = xsd_open();
+	xsd_restrict(g, 5);
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/sp/mine", "", 0));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/sp/theirs", "", 0));
+	setp(dom0, "/sp/mine", "n5");
+	setp(dom0, "/sp/theirs", "b0");
+	/* Owner may change the access list but not give the node away. */
+	ATF_REQUIRE(xs_strings_to_perms(&p[0], 1, "r5"));
+	ATF_REQUIRE(xs_strings_to_perms(&p[1], 1, "b7"));
+	ATF_REQUIRE(xs_set_permissions(g, XBT_NULL, "/sp/mine", p, 2));
+	ATF_REQUIRE(xs_strings_to_perms(&p[0], 1, "n9"));
+	ATF_REQUIRE(!xs_set_permissions(g, XBT_NULL, "/sp/mine", p, 1));
+	ATF_REQUIRE_EQ(errno, EPERM);
+	/* Read-write access is not ownership. */
+	ATF_REQUIRE(xs_strings_to_perms(&p[0], 1, "b0"));
+	ATF_REQUIRE(!xs_set_permissions(g, XBT_NULL, "/sp/theirs", p, 1));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	xs_close(g);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
+ATF_TC_WITHOUT_HEAD(privileged_requests);
+ATF_TC_BODY(privileged_requests, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *g;
+	char *r;
+
+	xsd_start(&d, tc, NULL);
+	g = xsd_open();
+	xsd_restrict(g, 5);
+	ATF_REQUIRE(!xs_introduce_domain(g, 9, 1, 1));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	ATF_REQUIRE(!xs_release_domain(g, 9));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	ATF_REQUIRE(!xs_set_target(g, 9, 5));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	ATF_REQUIRE(!xs_resume_domain(g, 9));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	r = xs_control_command(g, "restrict", "0", 2);
+	ATF_REQUIRE(r == NULL);
+	ATF_REQUIRE_EQ(errno, EACCES);
+	/* GET_DOMAIN_PATH is open to all. */
+	r = xs_get_domain_path(g, 5);
+	ATF_REQUIRE_STREQ(r, "/local/domain/5");
+	free(r);
+	xs_close(g);
+	xsd_kill(&d, SIGKILL);
+}
+
+ATF_TC_WITHOUT_HEAD(set_target);
+ATF_TC_BODY(set_target, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *dom0, *dm;
+
+	xsd_start(&d, tc, NULL);
+	dom0 = xsd_open();
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/local/domain/5/dev", "x", 1));
+	setp(dom0, "/local/domain/5/dev", "n5");
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/granted", "g", 1));
+	setp(dom0, "/granted", "n0,r5");
+	/* Domain 6 (a device model) acts for domain 5. */
+	dm = xsd_open();
+	xsd_restrict(dm, 6);
+	ATF_REQUIRE_EQ(read_err(dm, "/local/domain/5/dev"), EACCES);
+	ATF_REQUIRE(xs_set_target(dom0, 6, 5));
+	ATF_REQUIRE_EQ(read_err(dm, "/local/domain/5/dev"), 0);
+	ATF_REQUIRE(xs_write(dm, XBT_NULL, "/local/domain/5/dev", "y", 1));
+	ATF_REQUIRE_EQ(read_err(dm, "/granted"), 0);
+	xs_close(dm);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
+ATF_TC_WITHOUT_HEAD(relative_to_own_home);
+ATF_TC_BODY(relative_to_own_home, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *dom0, *g;
+	char *v;
+
+	xsd_start(&d, tc, NULL);
+	dom0 = xsd_open();
+	ATF_REQUIRE(xs_mkdir(dom0, XBT_NULL, "/local/domain/5"));
+	setp(dom0, "/local/domain/5", "n5");
+	g = xsd_open();
+	xsd_restrict(g, 5);
+	ATF_REQUIRE(xs_write(g, XBT_NULL, "data/k", "v", 1));
+	v = xs_read(dom0, XBT_NULL, "/local/domain/5/data/k", NULL);
+	ATF_REQUIRE_STREQ(v, "v");
+	free(v);
+	xs_close(g);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
+ATF_TC_WITHOUT_HEAD(events_filtered_by_read_access);
+ATF_TC_BODY(events_filtered_by_read_access, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *dom0, *g;
+	char **ev;
+	unsigned n;
+
+	xsd_start(&d, tc, NULL);
+	dom0 = xsd_open();
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/f/open", "", 0));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/f/closed", "", 0));
+	setp(dom0, "/f", "n0,r5");
+	setp(dom0, "/f/open", "n0,r5");
+	setp(dom0, "/f/closed", "n0");
+	g = xsd_open();
+	xsd_restrict(g, 5);
+	ATF_REQUIRE(xs_watch(g, "/f", "t"));
+	ev = xs_read_watch(g, &n);
+	ATF_REQUIRE(ev != NULL);
+	free(ev);
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/f/closed", "1", 1));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/f/open", "1", 1));
+	ev = xs_read_watch(g, &n);
+	ATF_REQUIRE(ev != NULL);
+	ATF_REQUIRE_STREQ(ev[XS_WATCH_PATH], "/f/open");
+	free(ev);
+	xs_close(g);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, read_write_access);
+	ATF_TP_ADD_TC(tp, set_perms_rules);
+	ATF_TP_ADD_TC(tp, privileged_requests);
+	ATF_TP_ADD_TC(tp, set_target);
+	ATF_TP_ADD_TC(tp, relative_to_own_home);
+	ATF_TP_ADD_TC(tp, events_filtered_by_read_access);
+	return atf_no_error();
+}
