@@ -152,39 +152,26 @@ string:
 			*--p = '0';
 		len = (int)(buf + sizeof(buf) - 1 - p);
 		{
-			int pfx = (neg || plus) ? 1 : 0;
+			/* Sign and radix prefix go before zero padding, after space padding. */
+			char pfx[3];
+			int npfx = 0;
 
-			if (alt && base == 16)
-				pfx += 2;
-			if (zero && !left) {
-				if (neg || plus) {
-					put(neg ? '-' : '+', arg);
-					count++;
-				}
-				if (alt && base == 16) {
-					put('0', arg);
-					put('x', arg);
-					count += 2;
-				}
-				emit_pad(put, arg, width - len - pfx, '0', &count);
-			} else {
-				if (!left)
-					emit_pad(put, arg, width - len - pfx, ' ',
-					    &count);
-				if (neg || plus) {
-					put(neg ? '-' : '+', arg);
-					count++;
-				}
-				if (alt && base == 16) {
-					put('0', arg);
-					put('x', arg);
-					count += 2;
-				}
+			if (neg || plus)
+				pfx[npfx++] = neg ? '-' : '+';
+			if (alt && base == 16) {
+				pfx[npfx++] = '0';
+				pfx[npfx++] = digits == upper ? 'X' : 'x';
 			}
+			if (!left && !zero)
+				emit_pad(put, arg, width - len - npfx, ' ', &count);
+			for (int i = 0; i < npfx; i++, count++)
+				put(pfx[i], arg);
+			if (!left && zero)
+				emit_pad(put, arg, width - len - npfx, '0', &count);
 			for (; *p != '\0'; p++, count++)
 				put(*p, arg);
 			if (left)
-				emit_pad(put, arg, width - len - pfx, ' ', &count);
+				emit_pad(put, arg, width - len - npfx, ' ', &count);
 		}
 	}
 	return (count);
