@@ -40,6 +40,10 @@ xen_initial_domain(void)
 	return (xen_guest.initial_domain);
 }
 
+/* XENVER_get_features flags (XENFEAT_*), read at SI_SUB_HYPERVISOR. */
+bool	xen_has_feature(u_int flag);
+bool	xen_features_valid(void);
+
 /* Maps a negative Xen error number to an errno value (0 for >= 0). */
 int	xen_to_errno(long xerr);
 

@@ -126,6 +126,19 @@ xen_apic_ipi_startup(u_int apic_id __unused, vm_paddr_t tramp __unused)
 	    "with VCPUOP_up)");
 }
 
+static void
+xen_apic_timer_oneshot(u_int vector __unused, uint32_t count __unused)
+{
+	panic("apic_ops.timer_oneshot: no local APIC timer under Xen");
+}
+
+static void
+xen_apic_timer_stop(void)
+{
+	panic("apic_ops.timer_stop: no local APIC timer under Xen");
+}
+
+/* timer_freq stays NULL: "this platform has no local timer to register". */
 const struct apic_ops xen_apic_ops = {
 	.init = xen_apic_init,
 	.setup_cpu = xen_apic_setup_cpu,
@@ -134,7 +147,7 @@ const struct apic_ops xen_apic_ops = {
 	.ipi_vectored = xen_apic_ipi_vectored,
 	.ipi_startup = xen_apic_ipi_startup,
 	.timer_freq = NULL,
-	.timer_oneshot = NULL,
-	.timer_stop = NULL,
+	.timer_oneshot = xen_apic_timer_oneshot,
+	.timer_stop = xen_apic_timer_stop,
 	.name = "xen",
 };

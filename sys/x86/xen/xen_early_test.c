@@ -6,13 +6,16 @@
 #include <sys/param.h>
 #include <sys/bootinfo.h>
 #include <sys/ktest.h>
+#include <sys/pcpu.h>
 #include <sys/physmem.h>
 #include <sys/systm.h>
 
+#include <x86/apicvar.h>
 #include <x86/init.h>
 #include <x86/xen/hypercall.h>
 #include <x86/xen/xen_hooks.h>
 
+#include <xen/features.h>
 #include <xen/xen_guest.h>
 
 #define REQUIRE_XEN() do {						\
@@ -59,4 +62,73 @@ KTEST(xen_memmap_from_xen)
 	    (size_t)mm.count) == 0, "boot map differs from Xen's (%d vs %d entries)",
 	    phys_memmap.count, mm.count);
 	KT_NOTE("%d entries from Xen", xen_memmap_entries);
+}
+
+KTEST(xen_features_read)
+{
+	REQUIRE_XEN();
+	KT_ASSERT(xen_features_valid(), "XENVER_get_features failed");
+	KT_ASSERT(xen_has_feature(XENFEAT_hvm_callback_vector),
+	    "no hvm_callback_vector");
+	KT_ASSERT(xen_has_feature(XENFEAT_auto_translated_physmap),
+	    "a PVH guest must be auto-translated");
+	KT_ASSERT(xen_has_feature(XENFEAT_dom0) == xen_initial_domain(),
+	    "dom0 flag %d but start info says initial domain %d",
+	    xen_has_feature(XENFEAT_dom0), xen_initial_domain());
+	KT_NOTE("%s", xen_initial_domain() ? "dom0" : "domU");
+}
+
+/* shared_info sits in a hole of the map; every CPU has its own vcpu_info. */
+KTEST(xen_shared_and_vcpu_info_live)
+{
+	u_int cpu;
+
+	REQUIRE_XEN();
+	KT_ASSERT(HYPERVISOR_shared_info != NULL && xen_shared_info_pa != 0,
+	    "shared_info not mapped");
+	for (int i = 0; i < phys_memmap.count; i++) {
+		const struct memmap_entry *e = &phys_memmap.ent[i];
+
+		KT_ASSERT(xen_shared_info_pa + PAGE_SIZE <= e->base ||
+		    xen_shared_info_pa >= e->base + e->len,
+		    "shared_info at %#lx lies in map entry %d (type %u)",
+		    xen_shared_info_pa, i, e->type);
+	}
+	CPU_FOREACH(cpu) {
+		struct vcpu_info *vi = xen_vcpu_info(cpu);
+		uint32_t v1, v2;
+
+		KT_ASSERT(vi != NULL, "cpu%u has no vcpu_info", cpu);
+		KT_ASSERT((uintptr_t)vi < (uintptr_t)HYPERVISOR_shared_info ||
+		    (uintptr_t)vi >= (uintptr_t)HYPERVISOR_shared_info + PAGE_SIZE,
+		    "cpu%u uses the legacy shared_info slot", cpu);
+		/* Xen keeps the time record of a live vcpu_info current. */
+		v1 = __atomic_load_n(&vi->time.version, __ATOMIC_ACQUIRE);
+		DELAY(20000);
+		v2 = __atomic_load_n(&vi->time.version, __ATOMIC_ACQUIRE);
+		KT_ASSERT(vi->time.system_time != 0 && v2 != 0,
+		    "cpu%u time record empty (version %u)", cpu, v2);
+		(void)v1;
+	}
+	KT_NOTE("shared_info at %#lx, %u vcpu_info areas", xen_shared_info_pa,
+	    mp_ncpus);
+}
+
+static void
+call_ipi_startup(struct ktest_ctx *ctx __unused)
+{
+	(void)apic_ops.ipi_startup(0, 0x8000);
+}
+
+/* A local-APIC hook with no meaning under Xen stops the kernel by name. */
+KTEST(xen_apic_unsupported_hook_panics)
+{
+	struct ktest inner = { "inner", call_ipi_startup, __FILE__ };
+	struct ktest_ctx ctx;
+
+	REQUIRE_XEN();
+	KT_ASSERT(ktest_run_one(&inner, &ctx) == KTEST_ERROR,
+	    "apic_ops.ipi_startup returned under Xen");
+	KT_ASSERT(strstr_simple(ctx.detail, "apic_ops.ipi_startup") != NULL,
+	    "panic does not name the hook: %s", ctx.detail);
 }

@@ -18,6 +18,7 @@
 #include <x86/xen/hypercall.h>
 #include <x86/xen/xen_hooks.h>
 
+#include <xen/features.h>
 #include <xen/memory.h>
 #include <xen/vcpu.h>
 #include <xen/evtchn_abi.h>
@@ -108,6 +109,9 @@ xen_hypervisor_init(void *arg __unused)
 
 	if (!xen_domain())
 		return;
+	/* The upcall vector needs Xen to inject vectors into an HVM-type guest. */
+	if (xen_features_valid() && !xen_has_feature(XENFEAT_hvm_callback_vector))
+		panic("xen: hypervisor lacks XENFEAT_hvm_callback_vector");
 	if ((error = xen_shared_info_map()) != 0)
 		panic("xen: cannot map shared_info: %d", error);
 	if ((error = evtchn_init()) != 0)
@@ -120,5 +124,5 @@ xen_hypervisor_init(void *arg __unused)
 	    xen_shared_info_pa, xen_upcall_percpu ? "per-vCPU" : "callback",
 	    xen_upcall_vector);
 }
-SYSINIT(xen_hypervisor, SI_SUB_HYPERVISOR, SI_ORDER_FIRST, xen_hypervisor_init,
+SYSINIT(xen_hypervisor, SI_SUB_HYPERVISOR, SI_ORDER_SECOND, xen_hypervisor_init,
     NULL);
