@@ -30,28 +30,45 @@ callout_test_fn(void *arg __unused)
 	wakeup(&ct);
 }
 
+/*
+ * One 50 ms callout on a CPU; returns its lateness, or -1 after failing the
+ * test.  An emulated machine on a busy host can stall for tens of ms, so a
+ * late run is tried again (up to CO_TRIES in all): one on-time run shows the
+ * timer is programmed for the deadline, while a timer that only fired on
+ * some coarse fallback would be late every time.  Early is never allowed.
+ */
+#define CO_TRIES	3
+
 static void
 callout_once(struct ktest_ctx *ktest_ctx, int cpu, sbintime_t *latep)
 {
-	sbintime_t t0, late;
+	sbintime_t t0, late, worst = 0;
 
-	memset(&ct, 0, sizeof(ct));
-	ct.cpu = -1;
-	callout_init(&ct.co, 1);
-	t0 = sbinuptime();
-	callout_reset_sbt_on(&ct.co, CO_DELAY, callout_test_fn, NULL, cpu);
-	for (int i = 0; i < 40 && ct.fired == 0; i++)
-		tsleep(&ct, "ktco", 50 * SBT_1MS);
-	if (ct.fired == 0) {
-		callout_drain(&ct.co);
-		KT_FAIL("50 ms callout on cpu %d not run after 2 s", cpu);
+	*latep = -1;
+	for (int attempt = 0; attempt < CO_TRIES; attempt++) {
+		memset(&ct, 0, sizeof(ct));
+		ct.cpu = -1;
+		callout_init(&ct.co, 1);
+		t0 = sbinuptime();
+		callout_reset_sbt_on(&ct.co, CO_DELAY, callout_test_fn, NULL, cpu);
+		for (int i = 0; i < 40 && ct.fired == 0; i++)
+			tsleep(&ct, "ktco", 50 * SBT_1MS);
+		if (ct.fired == 0) {
+			callout_drain(&ct.co);
+			KT_FAIL("50 ms callout on cpu %d not run after 2 s", cpu);
+		}
+		late = ct.fired - (t0 + CO_DELAY);
+		KT_ASSERT(late >= 0, "fired %ld us early", (long)sbttous(-late));
+		KT_ASSERT(ct.cpu == cpu, "ran on cpu %d, asked for %d", ct.cpu, cpu);
+		if (late <= CO_SLACK) {
+			*latep = late;
+			return;
+		}
+		if (late > worst)
+			worst = late;
 	}
-	late = ct.fired - (t0 + CO_DELAY);
-	KT_ASSERT(late >= 0, "fired %ld us early", (long)sbttous(-late));
-	KT_ASSERT(late <= CO_SLACK, "fired %ld us late (limit %ld us)",
-	    (long)sbttous(late), (long)sbttous(CO_SLACK));
-	KT_ASSERT(ct.cpu == cpu, "ran on cpu %d, asked for %d", ct.cpu, cpu);
-	*latep = late;
+	KT_FAIL("fired late %d times out of %d, worst %ld us (limit %ld us)",
+	    CO_TRIES, CO_TRIES, (long)sbttous(worst), (long)sbttous(CO_SLACK));
 }
 
 KTEST(callout_fires_on_time)

@@ -15,6 +15,7 @@
 #define CONS_MAX	4
 
 static struct consdev	*cons_tab[CONS_MAX];
+static volatile bool	cons_in_emergency;
 static volatile u_int	cons_owner = ~0u;	/* CPU holding the output lock */
 static u_int		cons_depth;
 static register_t	cons_saved_intr;
@@ -23,7 +24,13 @@ int
 cons_register(struct consdev *cd)
 {
 	for (int i = 0; i < CONS_MAX; i++) {
-		if (cons_tab[i] == NULL || cons_tab[i] == cd) {
+		if (cons_tab[i] == cd) {
+			cd->cn_active = true;
+			return (0);
+		}
+	}
+	for (int i = 0; i < CONS_MAX; i++) {
+		if (cons_tab[i] == NULL) {
 			cd->cn_active = true;
 			cons_tab[i] = cd;
 			return (0);
@@ -32,13 +39,22 @@ cons_register(struct consdev *cd)
 	return (ENOSPC);
 }
 
+/*
+ * Retiring keeps the console on file: in an emergency (a fatal trap or a
+ * panic) every console ever registered prints again, so the last words
+ * reach the most robust path too (a ring the peer may never drain cannot be
+ * the only one).
+ */
 void
 cons_unregister(struct consdev *cd)
 {
-	for (int i = 0; i < CONS_MAX; i++)
-		if (cons_tab[i] == cd)
-			cons_tab[i] = NULL;
 	cd->cn_active = false;
+}
+
+void
+cons_emergency(void)
+{
+	cons_in_emergency = true;
 }
 
 void
@@ -47,7 +63,7 @@ cons_putc(int c)
 	for (int i = 0; i < CONS_MAX; i++) {
 		struct consdev *cd = cons_tab[i];
 
-		if (cd != NULL && cd->cn_active)
+		if (cd != NULL && (cd->cn_active || cons_in_emergency))
 			cd->cn_putc(cd, c);
 	}
 }

@@ -5,6 +5,8 @@
  * thread, otherwise stop the other CPUs and power off with a failure status.
  */
 #include <sys/param.h>
+#include <sys/cons.h>
+#include <sys/ktest.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
@@ -29,6 +31,9 @@ panic(const char *fmt, ...)
 	vsnprintf(panicbuf, sizeof(panicbuf), fmt, ap);
 	va_end(ap);
 
+	/* Last words of a dying kernel go to every console it ever had. */
+	if (!ktest_recovers_panic())
+		cons_emergency();
 	printf("panic: %s\n", panicbuf);
 	if (panic_recover_hook != NULL)
 		panic_recover_hook(panicbuf);

@@ -47,6 +47,14 @@ ktest_set_result(struct ktest_ctx *ctx, enum ktest_result r, const char *fmt, ..
 	va_end(ap);
 }
 
+bool
+ktest_recovers_panic(void)
+{
+	struct ktest_frame *kf = ktest_active;
+
+	return (kf != NULL && kf->td == curthread);
+}
+
 /* A panic on the thread running a test ends that test as ERROR. */
 static void
 ktest_panic_recover(const char *msg)

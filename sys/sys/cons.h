@@ -21,6 +21,8 @@ struct consdev {
 int	cons_register(struct consdev *);
 void	cons_unregister(struct consdev *);
 void	cons_putc(int c);
+/* From now on every console ever registered prints (fatal trap, panic). */
+void	cons_emergency(void);
 /* Output lock taken by printf so lines from different CPUs do not mix. */
 void	cons_lock(void);
 void	cons_unlock(void);

@@ -17,6 +17,8 @@ struct xen_guest_info {
 	u_int		version_major;
 	u_int		version_minor;
 	uint64_t	tsc_khz;	/* from CPUID, 0 if not given */
+	bool		tsc_emulated;	/* Xen intercepts RDTSC */
+	u_int		tsc_mode;	/* the domain's tsc_mode */
 };
 
 extern struct xen_guest_info	xen_guest;

@@ -5,6 +5,8 @@
  * reported with the registers and a backtrace, then panics.
  */
 #include <sys/param.h>
+#include <sys/cons.h>
+#include <sys/ktest.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
@@ -117,6 +119,8 @@ trap_dispatch(struct trapframe *tf)
 		return;
 	}
 
+	if (!ktest_recovers_panic())
+		cons_emergency();
 	trap_report(tf);
 	panic("trap %lu (%s) at rip %#lx", tf->tf_trapno,
 	    tf->tf_trapno < 32 && trap_names[tf->tf_trapno] ?

@@ -118,7 +118,8 @@ xen_early_clock_init(void)
 
 	/* There is no PIT to calibrate against; Xen states the TSC rate. */
 	tsc_freq = xen_tsc_freq();
-	printf("TSC: %lu Hz (from Xen)\n", tsc_freq);
+	printf("TSC: %lu Hz (from Xen, tsc_mode %u%s)\n", tsc_freq,
+	    xen_guest.tsc_mode, xen_guest.tsc_emulated ? ", RDTSC emulated" : "");
 }
 
 static bool
@@ -143,6 +144,9 @@ xen_probe(struct bootinfo *bi)
 	if (xen_guest.cpuid_base + 3 <= xen_guest.cpuid_base + 0xff) {
 		cpuid_count(xen_guest.cpuid_base + 3, 0, regs);
 		xen_guest.tsc_khz = regs[2];
+		/* EAX bit 0: Xen traps and emulates every RDTSC of this guest. */
+		xen_guest.tsc_emulated = (regs[0] & 1) != 0;
+		xen_guest.tsc_mode = regs[1];
 	}
 
 	cons_register(&xen_early_cons);

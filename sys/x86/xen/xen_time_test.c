@@ -96,13 +96,22 @@ co_fire(void *arg __unused)
 	co_fired = sbinuptime();
 }
 
-/* A 50 ms callout runs from the Xen one-shot timer, on time. */
+/*
+ * A 50 ms callout runs from the Xen one-shot timer, on time: no earlier
+ * than asked and at most 45 ms late, in one of three tries (a busy host may
+ * stall the emulated machine now and then; a timer not programmed for the
+ * deadline would be late every time).
+ */
+#define XCO_TRIES	3
+#define XCO_SLACK	(45 * SBT_1MS)
+
 KTEST(xen_callout_on_pv_timer)
 {
 	static struct callout c;
 	struct eventtimer *et = et_current();
-	sbintime_t start, late;
+	sbintime_t start, late = 0, worst = 0;
 	uint64_t ev0;
+	int attempt;
 
 	REQUIRE_XEN();
 	KT_ASSERT(et != NULL && strcmp(et->et_name, "XENTIMER") == 0,
@@ -110,18 +119,25 @@ KTEST(xen_callout_on_pv_timer)
 	KT_ASSERT(strcmp(tc_current()->tc_name, "XENPV") == 0,
 	    "time counter is %s", tc_current()->tc_name);
 	ev0 = xen_timer_events(curcpu);
-	co_fired = 0;
-	callout_init(&c, 1);
-	start = sbinuptime();
-	callout_reset_sbt(&c, 50 * SBT_1MS, co_fire, NULL);
-	while (co_fired == 0 && sbinuptime() - start < 2 * SBT_1S)
-		cpu_spinwait();
-	callout_drain(&c);
-	KT_ASSERT(co_fired != 0, "callout did not fire within 2 s");
-	late = co_fired - start - 50 * SBT_1MS;
-	KT_ASSERT(late >= 0, "fired %ld us early", (long)sbttous(-late));
-	KT_ASSERT(late < 45 * SBT_1MS, "fired %ld us late (tolerance 45 ms)",
-	    (long)sbttous(late));
+	for (attempt = 0; attempt < XCO_TRIES; attempt++) {
+		co_fired = 0;
+		callout_init(&c, 1);
+		start = sbinuptime();
+		callout_reset_sbt(&c, 50 * SBT_1MS, co_fire, NULL);
+		while (co_fired == 0 && sbinuptime() - start < 2 * SBT_1S)
+			cpu_spinwait();
+		callout_drain(&c);
+		KT_ASSERT(co_fired != 0, "callout did not fire within 2 s");
+		late = co_fired - start - 50 * SBT_1MS;
+		KT_ASSERT(late >= 0, "fired %ld us early", (long)sbttous(-late));
+		if (late < XCO_SLACK)
+			break;
+		if (late > worst)
+			worst = late;
+	}
+	KT_ASSERT(attempt < XCO_TRIES, "late every time, worst %ld us (limit %ld)",
+	    (long)sbttous(worst), (long)sbttous(XCO_SLACK));
 	KT_ASSERT(xen_timer_events(curcpu) > ev0, "no VIRQ_TIMER event counted");
-	KT_NOTE("fired %ld us late on XENTIMER", (long)sbttous(late));
+	KT_NOTE("fired %ld us late on XENTIMER (try %d)", (long)sbttous(late),
+	    attempt + 1);
 }

@@ -117,15 +117,12 @@ if [ "${booted:-no}" = yes ]; then
 		result xenstore_nodes "pass feature-poweroff='$pre_po'->'$po' feature-reboot='$pre_rb'->'$rb' (before the guest ran -> after boot)"
 	fi
 
-	# 2. xl console, non-interactive: stdin is a FIFO opened read-write, so
-	# it is not a tty and never reaches EOF; output goes to a file that is
-	# polled for the boot log's markers, then the client is killed.
+	# 2. The real xl console, no tty: stdin /dev/null (xenconsole reads
+	# stdin only when it is a tty, so it stays connected), output to a file
+	# that is polled for the boot log's markers, then the client is killed.
 	clog=$LAB_OUT/xl-console.txt
-	fifo=/tmp/xl-console-in.$$
-	rm -f "$fifo"
-	mkfifo "$fifo"
 	t=$(now_ms)
-	xl console "$domid" <>"$fifo" >"$clog" 2>&1 &
+	xl console "$domid" </dev/null >"$clog" 2>&1 &
 	cpid=$!
 	console_done() {
 		{ has "$SC" "$clog" && has "$ATTACH" "$clog"; } || ! kill -0 "$cpid" 2>/dev/null
@@ -140,14 +137,13 @@ if [ "${booted:-no}" = yes ]; then
 	fi
 	wait "$cpid" 2>/dev/null
 	crc=$?
-	rm -f "$fifo"
 	miss=
 	has "$SC" "$clog" || miss="'$SC'"
 	has "$ATTACH" "$clog" || miss="${miss:+$miss and }the xencons0 attach line"
 	if [ -z "$miss" ]; then
 		result xl_console "pass boot log seen through xl console after ${cms} ms ($(wc -l <"$clog") lines)"
 	elif [ $alive = no ]; then
-		result xl_console "fail: xl console exited (rc $crc) after ${cms} ms without $miss ($(wc -c <"$clog") bytes of output)"
+		result xl_console "fail: xl console exited (rc $crc) after ${cms} ms without $miss ($(wc -c <"$clog") bytes of output$([ -s "$clog" ] && echo "; it said: $(head -n 1 "$clog")"))"
 	else
 		result xl_console "fail: xl console showed no $miss within ${CONSOLE_S}s ($(wc -c <"$clog") bytes of output)"
 	fi
@@ -184,8 +180,8 @@ fi
 name=domu-control-rb
 glog=$logdir/guest-$name.log
 t=$(now_ms)
-# Not paused: xl's restart after a reboot recreates the domain with the
-# create's options, and a paused one would stay paused.
+# Not paused (plain xl create), so that xl's restart after the reboot
+# cannot inherit a -p and leave the new domain paused.
 if ! xl create "$cfg" "name=\"$name\"" >"$LAB_OUT/xl-create-$name.log" 2>&1; then
 	result xl_reboot "fail: xl create failed: $(tail -n 2 "$LAB_OUT/xl-create-$name.log" | tr '\n' ' ')"
 else
