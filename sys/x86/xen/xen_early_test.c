@@ -5,6 +5,7 @@
  */
 #include <sys/param.h>
 #include <sys/bootinfo.h>
+#include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/pcpu.h>
 #include <sys/physmem.h>
@@ -131,4 +132,23 @@ KTEST(xen_apic_unsupported_hook_panics)
 	    "apic_ops.ipi_startup returned under Xen");
 	KT_ASSERT(strstr_simple(ctx.detail, "apic_ops.ipi_startup") != NULL,
 	    "panic does not name the hook: %s", ctx.detail);
+}
+
+/* The upcall path in use is the one asked for (xen.upcall, default percpu). */
+KTEST(xen_upcall_mode)
+{
+	bool want_callback = strstr_simple(kern_cmdline, "xen.upcall=callback") != NULL;
+	uint64_t n = 0;
+	u_int cpu;
+
+	REQUIRE_XEN();
+	KT_ASSERT(xen_upcall_percpu == !want_callback,
+	    "upcall is %s, command line asked for %s",
+	    xen_upcall_percpu ? "per-vCPU" : "callback",
+	    want_callback ? "callback" : "per-vCPU");
+	CPU_FOREACH(cpu)
+		n += xen_upcall_counter(cpu);
+	KT_ASSERT(n > 0, "no upcall taken on any CPU");
+	KT_NOTE("%s vector %u, %lu upcalls", xen_upcall_percpu ? "per-vCPU" :
+	    "callback", xen_upcall_vector, n);
 }
