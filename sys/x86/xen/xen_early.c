@@ -8,9 +8,11 @@
 #include <sys/param.h>
 #include <sys/bootinfo.h>
 #include <sys/cons.h>
+#include <sys/pcpu.h>
 #include <sys/systm.h>
 
 #include <machine/cpufunc.h>
+#include <machine/md_var.h>
 #include <machine/vmparam.h>
 
 #include <x86/apicvar.h>
@@ -111,15 +113,26 @@ xen_tsc_freq(void)
 	return (xen_guest.tsc_khz * 1000);
 }
 
+/*
+ * Early clock: map shared_info now (the memory map is known) so the boot
+ * CPU can read the PV clock from its legacy vcpu_info slot; it moves to its
+ * registered vcpu_info at SI_SUB_HYPERVISOR.  DELAY() then waits on the PV
+ * clock.  The TSC rate is the one Xen states.
+ */
 static void
 xen_early_clock_init(void)
 {
 	extern uint64_t tsc_freq;
 
-	/* There is no PIT to calibrate against; Xen states the TSC rate. */
 	tsc_freq = xen_tsc_freq();
 	printf("TSC: %lu Hz (from Xen, tsc_mode %u%s)\n", tsc_freq,
 	    xen_guest.tsc_mode, xen_guest.tsc_emulated ? ", RDTSC emulated" : "");
+	if (xen_shared_info_map() != 0) {
+		printf("xen: no shared_info yet: early delays use the TSC\n");
+		return;
+	}
+	pcpu0.pc_vcpu_info = &HYPERVISOR_shared_info->vcpu_info[0];
+	init_ops.early_delay = xen_pvclock_delay;
 }
 
 static bool
@@ -160,10 +173,9 @@ xen_probe(struct bootinfo *bi)
 	cpu_ops = xen_cpu_ops;
 	power_ops.poweroff = xen_poweroff;
 	power_ops.reboot = xen_reboot;
-	if (xen_guest.tsc_khz != 0) {
-		init_ops.early_clock_source_init = xen_early_clock_init;
+	init_ops.early_clock_source_init = xen_early_clock_init;
+	if (xen_guest.tsc_khz != 0)
 		init_ops.tsc_freq = xen_tsc_freq;
-	}
 	return (true);
 }
 

@@ -152,3 +152,18 @@ KTEST(xen_upcall_mode)
 	KT_NOTE("%s vector %u, %lu upcalls", xen_upcall_percpu ? "per-vCPU" :
 	    "callback", xen_upcall_vector, n);
 }
+
+/* Early delays wait on the PV clock, and wait long enough. */
+KTEST(xen_early_delay_on_pvclock)
+{
+	uint64_t t0, t1;
+
+	REQUIRE_XEN();
+	KT_ASSERT(init_ops.early_delay == xen_pvclock_delay,
+	    "early_delay is not the PV clock hook");
+	t0 = xen_pvclock_ns();
+	DELAY(20000);
+	t1 = xen_pvclock_ns();
+	KT_ASSERT(t1 - t0 >= 20000000, "DELAY(20 ms) took %lu ns", t1 - t0);
+	KT_NOTE("DELAY(20 ms) took %lu us", (t1 - t0) / 1000);
+}

@@ -80,3 +80,12 @@ xen_pvclock_ns(void)
 	    __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE));
 	return (now);
 }
+
+void
+xen_pvclock_delay(int usec)
+{
+	uint64_t end = xen_pvclock_ns() + (uint64_t)usec * 1000;
+
+	while (xen_pvclock_ns() < end)
+		cpu_spinwait();
+}

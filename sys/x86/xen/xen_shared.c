@@ -39,13 +39,15 @@ xen_vcpu_info(u_int cpu)
 	return (pc != NULL ? pc->pc_vcpu_info : NULL);
 }
 
-static int
+int
 xen_shared_info_map(void)
 {
 	struct xen_add_to_physmap xatp;
 	vm_paddr_t pa;
 	int error;
 
+	if (HYPERVISOR_shared_info != NULL)
+		return (0);	/* mapped early, for the early PV clock */
 	pa = xen_hole_alloc(1);
 	if (pa == PHYS_NONE)
 		return (ENOSPC);

@@ -18,6 +18,8 @@ extern int	xen_memmap_entries;
 /* Guest-physical pages in a memory-map hole, for Xen to map into. */
 #include <sys/types.h>
 vm_paddr_t	xen_hole_alloc(u_long npages);
+/* Maps shared_info into a hole (once; later calls do nothing). */
+int	xen_shared_info_map(void);
 /* Where shared_info was placed (0 if not mapped). */
 extern vm_paddr_t	xen_shared_info_pa;
 /* Registers this CPU's vcpu_info with Xen and sets its upcall vector. */
@@ -32,6 +34,8 @@ int	xen_upcall_cpu_setup(u_int cpu);
 /* PV clock: Xen system time in ns, monotonic across CPUs. */
 uint64_t	xen_pvclock_ns(void);
 uint64_t	xen_pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift);
+/* init_ops.early_delay under Xen: busy-waits on the PV clock. */
+void		xen_pvclock_delay(int usec);
 
 /* The Xen hook tables installed by the early probe. */
 struct apic_ops;
