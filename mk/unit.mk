@@ -6,7 +6,8 @@
 UNIT_DIR := $(BUILD)/tests/unit
 UNIT_OBJ := $(BUILD)/unit-obj
 UNIT_KCFLAGS := -std=gnu11 -O1 -g -ffreestanding -fno-builtin -nostdinc \
-	-isystem $(GCC_INC) -Itests/unit/include -Isys -Itests/unit \
+	-isystem $(GCC_INC) -Itests/unit/include -I$(BUILD)/include -Isys -Itests/unit \
+	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
 	-fno-strict-aliasing -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -DINVARIANTS -D_KERNEL -MMD -MP
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(shell pkg-config --cflags atf-c 2>/dev/null)
@@ -20,9 +21,10 @@ UNIT_RENAMED := malloc free realloc mallocarray printf vprintf
 UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 	sys/kern/subr_physmem.c sys/kern/kern_malloc.c sys/kern/kern_mutex.c \
 	sys/kern/subr_bus.c sys/kern/subr_bus_if.c sys/libkern/parse.c \
-	sys/libkern/strlcpy.c tests/unit/hosted_kern.c
+	sys/libkern/strlcpy.c sys/xen/xs_ring.c tests/unit/hosted_kern.c
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
-UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test
+UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test \
+	xs_ring_test
 
 ALL_TARGETS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS))
 TEST_PREREQS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS)) $(UNIT_DIR)/Kyuafile
@@ -35,7 +37,7 @@ $(UNIT_REDEFS):
 	@grep -v '^printf kern_\|^vprintf kern_' $@.tmp > $@ && rm -f $@.tmp
 
 # Kernel-header objects (code under test, kernel half of the shim, tests).
-$(UNIT_OBJ)/k/%.o: %.c $(UNIT_REDEFS)
+$(UNIT_OBJ)/k/%.o: %.c $(UNIT_REDEFS) $(KINC)/.stamp
 	@mkdir -p $(@D)
 	@echo "  CC [unit] $<"
 	@gcc $(UNIT_KCFLAGS) -c $< -o $@.raw.o
