@@ -52,6 +52,17 @@ cons_unregister(struct consdev *cd)
 }
 
 void
+cons_flush(void)
+{
+	for (int i = 0; i < CONS_MAX; i++) {
+		struct consdev *cd = cons_tab[i];
+
+		if (cd != NULL && cd->cn_active && cd->cn_flush != NULL)
+			cd->cn_flush(cd);
+	}
+}
+
+void
 cons_emergency(void)
 {
 	cons_in_emergency = true;

@@ -14,6 +14,8 @@ struct consdev {
 	const char	*cn_name;
 	void		(*cn_putc)(struct consdev *, int);
 	int		(*cn_getc)(struct consdev *);	/* -1 if none */
+	/* Optional: waits (bounded) until queued output reached its reader. */
+	void		(*cn_flush)(struct consdev *);
 	void		*cn_arg;
 	bool		cn_active;
 };
@@ -21,6 +23,8 @@ struct consdev {
 int	cons_register(struct consdev *);
 void	cons_unregister(struct consdev *);
 void	cons_putc(int c);
+/* Pushes queued output out (before the machine stops). */
+void	cons_flush(void);
 /* From now on every console ever registered prints (fatal trap, panic). */
 void	cons_emergency(void);
 /* Output lock taken by printf so lines from different CPUs do not mix. */

@@ -87,6 +87,7 @@ xen_poweroff(int status)
 	struct sched_shutdown ss;
 
 	printf("powering off (status %d)\n", status);
+	cons_flush();
 	/* A panic (status >= 2) is reported as a crash so the toolstack can keep it. */
 	ss.reason = status >= 2 ? SHUTDOWN_crash : SHUTDOWN_poweroff;
 	HYPERVISOR_sched_op(SCHEDOP_shutdown, &ss);
@@ -101,6 +102,7 @@ xen_reboot(void)
 	struct sched_shutdown ss = { .reason = SHUTDOWN_reboot };
 
 	printf("rebooting\n");
+	cons_flush();
 	HYPERVISOR_sched_op(SCHEDOP_shutdown, &ss);
 	disable_intr();
 	for (;;)

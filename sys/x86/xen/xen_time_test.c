@@ -27,13 +27,18 @@
 		KT_SKIP("not running on Xen");				\
 } while (0)
 
-KTEST(xen_pvclock_matches_tsc)
+/*
+ * Over 100 ms the PV clock and the TSC (at the rate Xen states) agree
+ * within 1%.  Xen re-anchors its time records against its platform timer
+ * now and then, and on an emulated host such a step can cost a window a few
+ * percent, so the best of three windows counts; a wrong scale or shift
+ * would be off in all three.
+ */
+static int64_t
+pvclock_vs_tsc_ppm(uint64_t hz, uint64_t *pv_nsp)
 {
-	uint64_t t0, t1, c0, c1, ticks, want, pv_ns, hz = init_ops.tsc_freq();
-	int64_t diff_ppm;
+	uint64_t t0, t1, c0, c1, want;
 
-	REQUIRE_XEN();
-	KT_ASSERT(hz != 0, "no TSC frequency from Xen");
 	t0 = xen_pvclock_ns();
 	c0 = rdtsc_ordered();
 	do {
@@ -41,14 +46,32 @@ KTEST(xen_pvclock_matches_tsc)
 		t1 = xen_pvclock_ns();
 	} while (t1 - t0 < 100000000ULL);
 	c1 = rdtsc_ordered();
-	pv_ns = t1 - t0;
-	ticks = c1 - c0;
-	want = pv_ns * (hz / 1000) / 1000000;	/* ticks the PV clock implies */
-	diff_ppm = ((int64_t)ticks - (int64_t)want) * 1000000 / (int64_t)want;
-	KT_ASSERT(diff_ppm > -10000 && diff_ppm < 10000,
-	    "over %lu ns of PV clock the TSC counted %lu ticks, expected %lu "
-	    "(%ld ppm)", pv_ns, ticks, want, diff_ppm);
-	KT_NOTE("PV clock vs TSC over 100 ms: %ld ppm", diff_ppm);
+	*pv_nsp = t1 - t0;
+	want = (t1 - t0) * (hz / 1000) / 1000000;	/* ticks the PV clock implies */
+	return (((int64_t)(c1 - c0) - (int64_t)want) * 1000000 / (int64_t)want);
+}
+
+KTEST(xen_pvclock_matches_tsc)
+{
+	uint64_t hz = init_ops.tsc_freq(), pv_ns;
+	int64_t ppm[3] = { 0, 0, 0 }, best = INT64_MAX;
+	int i;
+
+	REQUIRE_XEN();
+	KT_ASSERT(hz != 0, "no TSC frequency from Xen");
+	for (i = 0; i < 3; i++) {
+		int64_t a;
+
+		ppm[i] = pvclock_vs_tsc_ppm(hz, &pv_ns);
+		a = ppm[i] < 0 ? -ppm[i] : ppm[i];
+		if (a < best)
+			best = a;
+		if (a < 10000)
+			break;
+	}
+	KT_ASSERT(best < 10000, "TSC vs PV clock over 100 ms: %ld, %ld, %ld ppm",
+	    ppm[0], ppm[1], ppm[2]);
+	KT_NOTE("PV clock vs TSC over 100 ms: %ld ppm (window %d)", ppm[i], i + 1);
 }
 
 static volatile uint64_t mono_global;

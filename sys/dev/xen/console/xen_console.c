@@ -12,6 +12,7 @@
 #include <sys/cons.h>
 #include <sys/errno.h>
 #include <sys/systm.h>
+#include <sys/time.h>
 
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
@@ -25,7 +26,8 @@
 #include <xen/xen_guest.h>
 #include <xen/xenpv.h>
 
-#define XENCONS_SPIN_LIMIT	2000000	/* polls of a full ring before dropping */
+/* How long output waits on a full ring before the backend counts as stalled. */
+#define XENCONS_STALL_SBT	(5 * SBT_1S)
 
 struct xencons_softc {
 	struct xencons_interface *intf;
@@ -44,7 +46,7 @@ xencons_putc(struct consdev *cd, int c)
 	struct xencons_softc *sc = cd->cn_arg;
 	struct xencons_interface *intf = sc->intf;
 	XENCONS_RING_IDX cons, prod;
-	long spins = 0;
+	sbintime_t deadline = 0;
 
 	prod = intf->out_prod;
 	for (;;) {
@@ -52,7 +54,9 @@ xencons_putc(struct consdev *cd, int c)
 		/* A backend claiming more than a ring's worth drained is lying. */
 		if ((XENCONS_RING_IDX)(prod - cons) < sizeof(intf->out))
 			break;
-		if (sc->stalled || ++spins > XENCONS_SPIN_LIMIT) {
+		if (deadline == 0)
+			deadline = sbinuptime() + XENCONS_STALL_SBT;
+		if (sc->stalled || sbinuptime() > deadline) {
 			sc->stalled = true;
 			sc->dropped++;
 			return;
@@ -66,6 +70,29 @@ xencons_putc(struct consdev *cd, int c)
 	/* One notification per line keeps the hypercall count down. */
 	if (c == '\n')
 		evtchn_notify(sc->evtchn);
+}
+
+/*
+ * Before the domain stops, give xenconsoled the chance to read what is in
+ * the ring: the toolstack tears the ring down with the domain.  Bounded:
+ * a backend that does not drain costs at most XENCONS_FLUSH_US.
+ */
+#define XENCONS_FLUSH_US	3000000
+
+static void
+xencons_flush(struct consdev *cd)
+{
+	struct xencons_softc *sc = cd->cn_arg;
+	struct xencons_interface *intf = sc->intf;
+
+	evtchn_notify(sc->evtchn);
+	for (int waited = 0; waited < XENCONS_FLUSH_US; waited += 1000) {
+		if (__atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE) ==
+		    intf->out_prod)
+			return;
+		DELAY(1000);
+		evtchn_notify(sc->evtchn);
+	}
 }
 
 static int
@@ -122,6 +149,7 @@ xencons_attach(device_t dev)
 	sc->cons.cn_name = "xencons";
 	sc->cons.cn_putc = xencons_putc;
 	sc->cons.cn_getc = xencons_getc;
+	sc->cons.cn_flush = xencons_flush;
 	sc->cons.cn_arg = sc;
 	xencons_sc = sc;
 	cons_register(&sc->cons);
