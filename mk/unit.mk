@@ -21,10 +21,11 @@ UNIT_RENAMED := malloc free realloc mallocarray printf vprintf
 UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 	sys/kern/subr_physmem.c sys/kern/kern_malloc.c sys/kern/kern_mutex.c \
 	sys/kern/subr_bus.c sys/kern/subr_bus_if.c sys/libkern/parse.c \
-	sys/libkern/strlcpy.c sys/xen/xs_ring.c tests/unit/hosted_kern.c
+	sys/libkern/strlcpy.c sys/xen/xs_ring.c sys/xen/xs_msg.c \
+	tests/unit/hosted_kern.c
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
 UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test \
-	xs_ring_test
+	xs_ring_test xs_msg_test
 
 ALL_TARGETS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS))
 TEST_PREREQS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS)) $(UNIT_DIR)/Kyuafile

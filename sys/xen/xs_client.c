@@ -23,6 +23,7 @@
 #include <xen/xen_guest.h>
 #include <xen/xenstore.h>
 #include <xen/xs_client.h>
+#include <xen/xs_msg.h>
 #include <xen/xs_ring.h>
 
 MALLOC_DEFINE(M_XENSTORE, "xenstore", "xenstore client");
@@ -122,26 +123,20 @@ xs_read_exact(void *buf, size_t len)
 	return (0);
 }
 
-/* Splits "path\0token\0" and queues the event on the watch that owns token. */
+/* Queues a "path\0token\0" event on the watch that owns the token. */
 static void
 xs_watch_event(char *body, size_t len)
 {
-	size_t plen = strnlen(body, len), tlen;
-	const char *token;
+	const char *path, *token;
 	struct xs_watch *w;
 	struct xs_watch_event *ev;
+	size_t plen;
 
-	if (plen == len) {
+	if (xs_msg_watch_event(body, len, &path, &token) != 0) {
 		xs.stats.bad_replies++;
 		return;
 	}
-	token = body + plen + 1;
-	tlen = strnlen(token, len - plen - 1);
-	if (tlen == len - plen - 1) {
-		/* The token must be NUL-terminated within the message too. */
-		xs.stats.bad_replies++;
-		return;
-	}
+	plen = strlen(path);
 	ev = malloc(sizeof(*ev) + plen + 1, M_XENSTORE, M_NOWAIT);
 	mtx_lock_spin(&xs.watch_lock);
 	LIST_FOREACH(w, &xs.watches, link) {
@@ -156,7 +151,7 @@ xs_watch_event(char *body, size_t len)
 		free(ev, M_XENSTORE);
 		return;
 	}
-	memcpy(ev->path, body, plen + 1);
+	memcpy(ev->path, path, plen + 1);
 	STAILQ_INSERT_TAIL(&w->events, ev, link);
 	w->pending++;
 	xs.stats.watch_events++;
@@ -176,7 +171,7 @@ xs_reader(void *arg __unused)
 			break;
 		}
 		/* Validate the copy: a bad length would desynchronise the stream. */
-		if (hdr.len > XENSTORE_PAYLOAD_MAX || hdr.type >= XS_TYPE_COUNT) {
+		if (xs_msg_header_check(&hdr) != 0) {
 			xs.stats.bad_replies++;
 			xs_mark_broken("malformed reply header");
 			break;
@@ -263,16 +258,6 @@ xs_write_all(const void *buf, size_t len, sbintime_t deadline)
 	return (0);
 }
 
-static int
-xs_error_to_errno(const char *name)
-{
-	for (size_t i = 0; i < nitems(xsd_errors); i++) {
-		if (strcmp(name, xsd_errors[i].errstring) == 0)
-			return (xsd_errors[i].errnum);
-	}
-	return (EIO);
-}
-
 int
 xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
     char **replyp, size_t *lenp)
@@ -331,7 +316,7 @@ xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
 	mtx_unlock(&xs.request_lock);
 
 	if (error == 0 && reply.type == XS_ERROR)
-		error = xs_error_to_errno(reply.body);
+		error = xs_msg_error(reply.body, reply.len);
 	else if (error == 0 && reply.type != type) {
 		xs.stats.bad_replies++;
 		error = EPROTO;
