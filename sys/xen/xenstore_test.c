@@ -186,3 +186,63 @@ KTEST(xenstore_client_healthy)
 	    "%lu bad replies, %lu timeouts", st.bad_replies, st.timeouts);
 	KT_NOTE("%lu requests, %lu watch events", st.requests, st.watch_events);
 }
+
+/*
+ * XSA-349: a watch whose events are not consumed holds at most max_pending
+ * of them; the rest are dropped and counted.  The callback blocks on its
+ * first event so nothing drains the queue while the node is written.
+ */
+static bool	bounded_release;
+static u_int		bounded_calls;
+
+static void
+bounded_cb(struct xs_watch *w __unused, const char *path __unused)
+{
+	sbintime_t end = sbinuptime() + 10 * SBT_1S;
+
+	__atomic_fetch_add(&bounded_calls, 1, __ATOMIC_SEQ_CST);
+	wakeup(&bounded_calls);
+	while (!__atomic_load_n(&bounded_release, __ATOMIC_ACQUIRE) &&
+	    sbinuptime() < end)
+		tsleep(&bounded_release, "kbound", 10 * SBT_1MS);
+}
+
+KTEST(xenstore_watch_queue_bounded)
+{
+	static struct xs_watch w;
+	char *home = NULL, path[96];
+	u_int domid;
+	sbintime_t end;
+	int error = 0, i;
+
+	REQUIRE_XS();
+	KT_ASSERT(xs_domid(&domid) == 0 && xs_get_domain_path(domid, &home) == 0,
+	    "no home path");
+	snprintf(path, sizeof(path), "%s/data/ktest-bound", home);
+	free(home, M_XENSTORE);
+	bounded_release = false;
+	bounded_calls = 0;
+	w.node = path;
+	w.callback = bounded_cb;
+	w.max_pending = 4;
+	KT_ASSERT(xs_register_watch(&w) == 0, "register watch");
+	/* The initial event occupies the callback. */
+	end = sbinuptime() + 5 * SBT_1S;
+	while (bounded_calls == 0 && sbinuptime() < end)
+		tsleep(&bounded_calls, "kbound", 10 * SBT_1MS);
+	for (i = 0; error == 0 && i < 20; i++)
+		error = xs_printf(XST_NIL, "data", "ktest-bound", "%d", i);
+	/* Our own write's reply precedes its event: give the events time to land. */
+	end = sbinuptime() + 2 * SBT_1S;
+	while (w.pending + w.dropped < 20 && sbinuptime() < end)
+		tsleep(&w, "kbound", 10 * SBT_1MS);
+	__atomic_store_n(&bounded_release, true, __ATOMIC_RELEASE);
+	wakeup(&bounded_release);
+	KT_ASSERT(error == 0, "write %d failed: %d", i, error);
+	KT_ASSERT(w.pending <= 4, "%u events queued, bound is 4", w.pending);
+	KT_ASSERT(w.pending + w.dropped >= 20,
+	    "%u queued + %lu dropped for 20 writes", w.pending, w.dropped);
+	xs_unregister_watch(&w);
+	(void)xs_rm(XST_NIL, "data", "ktest-bound");
+	KT_NOTE("20 writes with the callback blocked: %lu dropped", w.dropped);
+}
