@@ -2,8 +2,12 @@
  * Synchronous libxenstore benchmark: N reads, N writes and N
  * read-modify-write transactions, one request at a time, printing ops/s
  * per operation.  Talks to whatever XENSTORED_PATH (or the default) names.
+ * "xsbench fill N" instead writes N new nodes (/bench/fill/dNN/nNNNNNN,
+ * 100 directories, 12-byte values), for measuring the daemon's memory
+ * per node.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +31,31 @@ report(const char *what, long n, double secs)
 	    secs > 0 ? (double)n / secs : 0.0);
 }
 
+static int
+fill(struct xs_handle *h, long n)
+{
+	char path[64], val[32];
+	double t0 = now();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/bench/fill/d%02ld/n%06ld",
+		    i % 100, i);
+		snprintf(val, sizeof(val), "value%07ld", i);
+		if (!xs_write(h, XBT_NULL, path, val, strlen(val))) {
+			perror("xsbench: fill write");
+			return 1;
+		}
+	}
+	report("fill", n, now() - t0);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 10000, i;
+	bool do_fill = argc > 2 && strcmp(argv[1], "fill") == 0;
+	long n = argc > 1 ? strtol(argv[do_fill ? 2 : 1], NULL, 10) : 10000, i;
 	struct xs_handle *h = xs_open(0);
 	char path[64], val[32], *v;
 	unsigned len;
@@ -38,9 +63,15 @@ main(int argc, char **argv)
 	long retries = 0;
 
 	if (n <= 0 || h == NULL) {
-		fprintf(stderr, "usage: xsbench [N]  (xs_open: %s)\n",
+		fprintf(stderr, "usage: xsbench [N] | xsbench fill N  "
+				"(xs_open: %s)\n",
 		    strerror(errno));
 		return 1;
+	}
+	if (do_fill) {
+		i = fill(h, n);
+		xs_close(h);
+		return (int)i;
 	}
 	for (i = 0; i < 100; i++) {
 		snprintf(path, sizeof(path), "/bench/k%ld", i);

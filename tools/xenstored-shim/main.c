@@ -74,7 +74,7 @@ set_uint(const char *opt, const char *arg, unsigned *out)
 }
 
 static int
-write_pid_file(const char *path)
+write_pid_file(const char *path, pid_t who)
 {
 	char pid[32];
 	int fd, n;
@@ -82,7 +82,7 @@ write_pid_file(const char *path)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)who);
 	if (write(fd, pid, (size_t)n) != n) {
 		close(fd);
 		return -1;
@@ -90,8 +90,13 @@ write_pid_file(const char *path)
 	return close(fd);
 }
 
+/*
+ * The parent writes the pid file (with the daemon's pid) before it exits,
+ * so whoever started us finds the file, like the socket, in place as soon
+ * as we return.
+ */
 static void
-daemonize(void)
+daemonize(const char *pid_file)
 {
 	pid_t pid = fork();
 	int fd;
@@ -100,8 +105,15 @@ daemonize(void)
 		perror("xenstored-shim: fork");
 		exit(1);
 	}
-	if (pid > 0)
+	if (pid > 0) {
+		if (pid_file != NULL && write_pid_file(pid_file, pid) != 0) {
+			fprintf(stderr, "xenstored-shim: --pid-file %s: %s\n",
+			    pid_file, strerror(errno));
+			kill(pid, SIGTERM);
+			_exit(1);
+		}
 		_exit(0);
+	}
 	setsid();
 	fd = open("/dev/null", O_RDWR);
 	if (fd >= 0) {
@@ -340,14 +352,18 @@ main(int argc, char **argv)
 		    strerror(e));
 		return 1;
 	}
+	/* Our own kernel's ring (dom0's xenbus), if it offers one. */
+	if (xsd_ring_backend != NULL && (e = domain_introduce(0, 0, 0)) != 0)
+		xsd_log("no ring for dom0's own kernel (%s); socket clients "
+			"only", strerror(e));
 	lfd = sock_listen(sock_path, err, sizeof(err));
 	if (lfd < 0) {
 		fprintf(stderr, "xenstored-shim: %s\n", err);
 		return 1;
 	}
 	if (!foreground)
-		daemonize();
-	if (pid_file != NULL && write_pid_file(pid_file) != 0) {
+		daemonize(pid_file);
+	else if (pid_file != NULL && write_pid_file(pid_file, getpid()) != 0) {
 		fprintf(stderr, "xenstored-shim: --pid-file %s: %s\n",
 		    pid_file, strerror(errno));
 		unlink(sock_path);

@@ -6,9 +6,11 @@
  * Used unless --no-domains; exercised in the Xen lab.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <xenctrl.h>
 #include <xenevtchn.h>
@@ -18,12 +20,16 @@
 
 #include "xsd.h"
 
+/* How a ring page is mapped, hence how it is unmapped. */
+enum ring_map { MAP_GNTTAB, MAP_FOREIGN, MAP_LOCAL };
+
 struct ringconn {
-	struct domain *d;
+	struct domain *d; /* NULL once the domain record is gone */
+	uint32_t domid;
 	volatile struct xenstore_domain_interface *intf;
 	struct ring_idx ix;
 	evtchn_port_t lport;
-	bool via_gnttab;
+	enum ring_map how;
 };
 
 static xenevtchn_handle *xce;
@@ -31,11 +37,12 @@ static xengnttab_handle *xgt;
 static xenforeignmemory_handle *xfm;
 static xc_interface *xch;
 static evtchn_port_t virq_port;
+static uint32_t self_domid;
 
 static void
 ring_bad(struct ringconn *rc, const char *what)
 {
-	xsd_log("dom %u: %s, disconnecting it", rc->d->domid, what);
+	xsd_log("dom %u: %s, disconnecting it", rc->domid, what);
 	rc->intf->error = XENSTORE_ERROR_RINGIDX;
 }
 
@@ -80,6 +87,61 @@ rd_pending(struct conn *c)
 }
 
 static void
+ring_unmap(enum ring_map how, void *page)
+{
+	switch (how) {
+	case MAP_GNTTAB:
+		xengnttab_unmap(xgt, page, 1);
+		break;
+	case MAP_FOREIGN:
+		xenforeignmemory_unmap(xfm, page, 1);
+		break;
+	case MAP_LOCAL:
+		munmap(page, XC_PAGE_SIZE);
+		break;
+	}
+}
+
+/*
+ * Our own domain's ring (the xenstore page of the dom0 kernel, when
+ * xenstored runs in dom0): the kernel offers it as /proc/xen/xsd_kva
+ * and names its event channel in /proc/xen/xsd_port.
+ */
+static void *
+map_local_ring(uint32_t *port)
+{
+	char buf[32];
+	unsigned long p;
+	char *end;
+	ssize_t n;
+	void *page;
+	int fd;
+
+	fd = open("/proc/xen/xsd_port", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	errno = 0;
+	p = strtoul(buf, &end, 10);
+	if (errno != 0 || end == buf || p == 0 || p > 0xffffffffUL)
+		return NULL;
+	fd = open("/proc/xen/xsd_kva", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	page = mmap(NULL, XC_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    fd, 0);
+	close(fd);
+	if (page == MAP_FAILED)
+		return NULL;
+	*port = (uint32_t)p;
+	return page;
+}
+
+static void
 rd_destroy(struct conn *c)
 {
 	struct ringconn *rc = c->tp;
@@ -87,10 +149,7 @@ rd_destroy(struct conn *c)
 	if (rc == NULL)
 		return;
 	xenevtchn_unbind(xce, rc->lport);
-	if (rc->via_gnttab)
-		xengnttab_unmap(xgt, (void *)rc->intf, 1);
-	else
-		xenforeignmemory_unmap(xfm, (void *)rc->intf, 1);
+	ring_unmap(rc->how, (void *)rc->intf);
 	if (rc->d != NULL) {
 		rc->d->ring = NULL;
 		rc->d->conn = NULL;
@@ -118,28 +177,41 @@ rd_attach(struct domain *d, unsigned long mfn, uint32_t port)
 
 	if (rc == NULL)
 		return ENOMEM;
-	page = xengnttab_map_grant_ref(xgt, d->domid, GNTTAB_RESERVED_XENSTORE,
-	    PROT_READ | PROT_WRITE);
-	rc->via_gnttab = page != NULL;
-	if (page == NULL)
-		page = xenforeignmemory_map(xfm, d->domid,
-		    PROT_READ | PROT_WRITE, 1, &pfn, NULL);
+	page = NULL;
+	if (d->domid == self_domid) {
+		/* Our own kernel's ring: the caller's mfn and port are
+		 * not used, the kernel tells us both. */
+		page = map_local_ring(&port);
+		rc->how = MAP_LOCAL;
+	} else {
+		if (xgt != NULL)
+			page = xengnttab_map_grant_ref(xgt, d->domid,
+			    GNTTAB_RESERVED_XENSTORE, PROT_READ | PROT_WRITE);
+		rc->how = MAP_GNTTAB;
+		if (page == NULL && xfm != NULL) {
+			page = xenforeignmemory_map(xfm, d->domid,
+			    PROT_READ | PROT_WRITE, 1, &pfn, NULL);
+			rc->how = MAP_FOREIGN;
+		}
+	}
 	if (page == NULL) {
+		xsd_log("dom %u: cannot map its xenstore ring: %s", d->domid,
+		    strerror(errno));
 		free(rc);
 		return EINVAL;
 	}
 	rc->intf = page;
 	lp = xenevtchn_bind_interdomain(xce, d->domid, port);
 	if (lp < 0) {
-		if (rc->via_gnttab)
-			xengnttab_unmap(xgt, page, 1);
-		else
-			xenforeignmemory_unmap(xfm, page, 1);
+		xsd_log("dom %u: cannot bind its event channel %u: %s",
+		    d->domid, port, strerror(errno));
+		ring_unmap(rc->how, page);
 		free(rc);
 		return EINVAL;
 	}
 	rc->lport = (evtchn_port_t)lp;
 	rc->d = d;
+	rc->domid = d->domid;
 	/* The guest may have used the ring already (e.g. after kexec). */
 	rc->ix.req_cons = rc->intf->req_cons;
 	rc->ix.rsp_prod = rc->intf->rsp_prod;
@@ -147,23 +219,33 @@ rd_attach(struct domain *d, unsigned long mfn, uint32_t port)
 	d->conn = conn_new(&ring_ops, rc, -1, d->domid);
 	if (d->conn == NULL) {
 		xenevtchn_unbind(xce, rc->lport);
-		if (rc->via_gnttab)
-			xengnttab_unmap(xgt, page, 1);
-		else
-			xenforeignmemory_unmap(xfm, page, 1);
+		ring_unmap(rc->how, page);
 		free(rc);
 		return ENOMEM;
 	}
 	d->conn->target = d->target;
 	d->ring = rc;
+	/* A peer that wrote before we were there is waiting for a kick
+	 * (the dom0 kernel's xenbus waits for one to probe). */
+	xenevtchn_notify(xce, rc->lport);
 	return 0;
 }
 
+/*
+ * The domain record goes away now (domain_release frees it); the
+ * connection is reaped at the end of this loop turn, and unmaps then.
+ */
 static void
 rd_detach(struct domain *d)
 {
+	struct ringconn *rc = d->ring;
+
+	if (rc != NULL)
+		rc->d = NULL;
 	if (d->conn != NULL)
 		d->conn->dead = true;
+	d->ring = NULL;
+	d->conn = NULL;
 }
 
 static int

@@ -1,6 +1,6 @@
 # dom0 side of bench-xenstore: xsbench (read, write, read-modify-write
 # transaction) against dom0's xenstored over its socket, then the daemon's
-# RSS before and after writing LAB_XSBENCH_FILL new nodes. Results as
+# RSS and anonymous RSS before and after writing LAB_XSBENCH_FILL new nodes. Results as
 # "key value" lines in $LAB_OUT/bench.txt.
 : "${LAB_OUT:=/tmp/lab-out/bench-xenstore}"
 mkdir -p "$LAB_OUT"
@@ -10,13 +10,19 @@ FILL=${LAB_XSBENCH_FILL:-10000}
 mode=c
 [ -f /lab/payload/xenstored ] && read -r mode _ </lab/payload/xenstored
 pid=$(cat /run/xenstored.pid 2>/dev/null)
-rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null; }
+# RSS, and its anonymous part (heap: what nodes cost; RSS also counts code
+# and library pages touched for the first time since the daemon forked).
+# From smaps_rollup, which walks the page tables: /proc/PID/status lags
+# (Linux 6.1 batches each task's RSS counters, 64 faults at a time).
+rss() { awk '/^Rss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null; }
+anon() { awk '/^Anonymous:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null; }
 bench=/lab/payload/bin/xsbench
 {
 	echo "daemon $mode"
 	echo "comm $(cat "/proc/$pid/comm" 2>/dev/null)"
 	echo "n $N"
 	echo "rss_start_kb $(rss)"
+	echo "anon_start_kb $(anon)"
 } >"$out"
 [ -x "$bench" ] || { echo "error no $bench in the payload" >>"$out"; exit 1; }
 if ! "$bench" "$N" >"$LAB_OUT/xsbench.txt" 2>&1; then
@@ -28,12 +34,12 @@ cat "$LAB_OUT/xsbench.txt"
 awk '$3 == "ops" && $7 == "ops/s" { print $1 "_ops_s " $6 }' "$LAB_OUT/xsbench.txt" |
     sed 's/-/_/' >>"$out"
 nodes0=$(xenstore-ls -f / 2>/dev/null | wc -l)
-r0=$(rss)
+r0=$(rss) a0=$(anon)
 if ! "$bench" fill "$FILL" >"$LAB_OUT/fill.txt" 2>&1; then
 	echo "error xsbench fill failed: $(tail -n 2 "$LAB_OUT/fill.txt" | tr '\n' ' ')" >>"$out"
 	exit 1
 fi
-r1=$(rss)
+r1=$(rss) a1=$(anon)
 nodes1=$(xenstore-ls -f / 2>/dev/null | wc -l)
 {
 	awk '$3 == "ops" && $7 == "ops/s" { print $1 "_ops_s " $6 }' "$LAB_OUT/fill.txt"
@@ -42,6 +48,9 @@ nodes1=$(xenstore-ls -f / 2>/dev/null | wc -l)
 	echo "nodes_after $nodes1"
 	echo "rss_before_fill_kb $r0"
 	echo "rss_after_fill_kb $r1"
-	echo "bytes_per_node $(( (r1 - r0) * 1024 / (nodes1 - nodes0) ))"
+	echo "anon_before_fill_kb $a0"
+	echo "anon_after_fill_kb $a1"
+	echo "rss_bytes_per_node $(( (r1 - r0) * 1024 / (nodes1 - nodes0) ))"
+	echo "bytes_per_node $(( (a1 - a0) * 1024 / (nodes1 - nodes0) ))"
 } >>"$out"
 cat "$out"
