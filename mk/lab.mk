@@ -81,9 +81,17 @@ lab-reset:
 # lab, its console shown as it comes. LAB_CMDLINE overrides "ktest=*".
 LAB_KERNEL	?= $(if $(wildcard $(LAB_BUILDDIR)/kernel),$(LAB_BUILDDIR)/kernel,$(LAB_TK_OUT)/kernel)
 LAB_RUN_FLAGS	?= -g
+# Live: Xen's and the guest's early lines; afterwards the guest's whole PV
+# console as xenconsoled logged it (what `xl console` shows).
 lab-run: $(LAB_TK_OUT)/kernel
-	$(LAB_DIR)/run-lab $(LAB_RUN_FLAGS) -k $(LAB_KERNEL) \
-	    $(if $(LAB_CMDLINE),-c '$(LAB_CMDLINE)') domu-boot
+	@rm -rf $(LAB_BUILDDIR)/lab-runs/run-latest
+	@$(LAB_DIR)/run-lab $(LAB_RUN_FLAGS) -o $(LAB_BUILDDIR)/lab-runs/run-latest \
+	    -k $(LAB_KERNEL) $(if $(LAB_CMDLINE),-c '$(LAB_CMDLINE)') domu-boot; \
+	rc=$$?; \
+	echo "---- guest PV console (xenconsoled log) ----"; \
+	cat $(LAB_BUILDDIR)/lab-runs/run-latest/steps/domu-boot/guest-domu-boot.log \
+	    2>/dev/null || echo "(no guest console log)"; \
+	exit $$rc
 
 # Interactive Linux dom0 (xl list, xl create /lab/payload/scenarios/...).
 lab-shell: $(LAB_TK_OUT)/kernel
