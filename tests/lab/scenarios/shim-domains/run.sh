@@ -177,7 +177,7 @@ else
 	has_lines() { [ "$(lines)" -ge "$1" ]; }
 	# A new watch fires once at once: it is registered when that came.
 	if ! wait_until 5 has_lines 1; then
-		result release_domain "fail: xenstore-watch @releaseDomain gave no initial event within 5s ($(cat "$wlog" | tr '\n' ' '))"
+		result release_domain "fail: xenstore-watch @releaseDomain gave no initial event within 5s ($(tr '\n' ' ' <"$wlog"))"
 	else
 		n0=$(lines)
 		t=$(now_ms)
