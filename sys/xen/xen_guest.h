@@ -49,6 +49,10 @@ bool	xen_features_valid(void);
 /* Maps a negative Xen error number to an errno value (0 for >= 0). */
 int	xen_to_errno(long xerr);
 
+/* The early console (debug port / console_io); retired by the PV console. */
+struct consdev;
+extern struct consdev	*xen_early_consdev;
+
 /* Writes to the earliest Xen console (port 0xe9 in a domU, console_io in dom0). */
 void	xen_early_puts(const char *s, size_t len);
 

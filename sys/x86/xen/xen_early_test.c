@@ -17,7 +17,10 @@
 #include <x86/xen/xen_hooks.h>
 
 #include <xen/features.h>
+#include <sys/cons.h>
+
 #include <xen/xen_guest.h>
+#include <xen/xenpv.h>
 
 #define REQUIRE_XEN() do {						\
 	if (!xen_domain())						\
@@ -166,4 +169,17 @@ KTEST(xen_early_delay_on_pvclock)
 	t1 = xen_pvclock_ns();
 	KT_ASSERT(t1 - t0 >= 20000000, "DELAY(20 ms) took %lu ns", t1 - t0);
 	KT_NOTE("DELAY(20 ms) took %lu us", (t1 - t0) / 1000);
+}
+
+/* In a domU the PV console took over from the debug port and lost nothing. */
+KTEST(xen_pv_console_is_console)
+{
+	REQUIRE_XEN();
+	if (xen_initial_domain())
+		KT_SKIP("dom0 writes its console through console_io");
+	KT_ASSERT(xencons_attached(), "PV console not attached");
+	KT_ASSERT(!xen_early_consdev->cn_active,
+	    "the early debug port is still an active console");
+	KT_ASSERT(xencons_dropped() == 0, "%lu characters dropped",
+	    xencons_dropped());
 }

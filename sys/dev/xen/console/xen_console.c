@@ -38,7 +38,6 @@ struct xencons_softc {
 };
 
 static struct xencons_softc *xencons_sc;
-extern struct consdev	*xen_early_consdev;
 
 static void
 xencons_putc(struct consdev *cd, int c)
