@@ -20,6 +20,8 @@ struct evtchn_abi {
 	u_int		(*max_ports)(void);
 	/* Per-CPU set-up, run on each CPU before its first event. */
 	int		(*cpu_init)(u_int cpu);
+	/* Optional: makes the ABI able to carry this port (before first use). */
+	int		(*port_setup)(evtchn_port_t);
 	void		(*clear_pending)(evtchn_port_t);
 	bool		(*is_pending)(evtchn_port_t);
 	void		(*mask)(evtchn_port_t);
@@ -32,6 +34,7 @@ struct evtchn_abi {
 };
 
 extern const struct evtchn_abi	evtchn_abi_2l;
+extern const struct evtchn_abi	evtchn_abi_fifo;
 
 /* Set-up from the Xen platform code: once, then on every CPU. */
 int	evtchn_init(void);

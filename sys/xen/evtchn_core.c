@@ -22,6 +22,10 @@
 
 MALLOC_DEFINE(M_EVTCHN, "evtchn", "Xen event channels");
 
+static char	evtchn_abi_want[8] = "2l";
+TUNABLE_STR("xen.evtchn", evtchn_abi_want, sizeof(evtchn_abi_want),
+    "event-channel ABI: 2l (default) or fifo");
+
 enum evtchn_kind { EK_VIRQ, EK_IPI, EK_UNBOUND, EK_INTERDOMAIN, EK_EXISTING };
 
 struct evtchn_binding {
@@ -91,9 +95,12 @@ evtchn_install(evtchn_port_t port, enum evtchn_kind kind, u_int cpu, u_int virq,
     evtchn_handler_t *handler, void *arg, int flags, evtchn_handle_t *hp)
 {
 	struct evtchn_binding *b;
+	int error;
 
 	if (port >= port_max)
 		return (ERANGE);
+	if (abi->port_setup != NULL && (error = abi->port_setup(port)) != 0)
+		return (error);
 	b = malloc(sizeof(*b), M_EVTCHN, M_NOWAIT | M_ZERO);
 	if (b == NULL)
 		return (ENOMEM);
@@ -308,10 +315,23 @@ evtchn_init(void)
 	int error;
 
 	mtx_init(&evtchn_lock, "evtchn", NULL, MTX_SPIN);
-	abi = &evtchn_abi_2l;
-	if ((error = abi->init()) != 0) {
-		abi = NULL;
-		return (error);
+	abi = NULL;
+	if (strcmp(evtchn_abi_want, "fifo") == 0) {
+		if ((error = evtchn_abi_fifo.init()) == 0)
+			abi = &evtchn_abi_fifo;
+		else
+			printf("xen: FIFO event channels unavailable (%d), "
+			    "using 2-level\n", error);
+	} else if (strcmp(evtchn_abi_want, "2l") != 0) {
+		printf("xen: xen.evtchn=%s: unknown ABI (fifo or 2l), using "
+		    "2-level\n", evtchn_abi_want);
+	}
+	if (abi == NULL) {
+		abi = &evtchn_abi_2l;
+		if ((error = abi->init()) != 0) {
+			abi = NULL;
+			return (error);
+		}
 	}
 	port_max = abi->max_ports();
 	port_table = malloc(sizeof(*port_table) * port_max, M_EVTCHN,

@@ -7,6 +7,7 @@
  */
 #include <sys/param.h>
 #include <sys/errno.h>
+#include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/pcpu.h>
 #include <sys/systm.h>
@@ -120,4 +121,66 @@ KTEST(xen_evtchn_mask_unmask)
 	evtchn_unbind(&a);
 	KT_ASSERT(!early, "handler ran while the port was masked");
 	KT_ASSERT(error == 0, "event lost across mask/unmask");
+}
+
+/* The ABI in use is the one asked for (xen.evtchn=fifo|2l, default 2l). */
+KTEST(xen_evtchn_abi_selected)
+{
+	bool fifo = strstr_simple(kern_cmdline, "xen.evtchn=fifo") != NULL;
+
+	if (!xen_domain())
+		KT_SKIP("not running on Xen");
+	KT_ASSERT(strcmp(evtchn_abi_name(), fifo ? "FIFO" : "2-level") == 0,
+	    "ABI %s", evtchn_abi_name());
+	KT_ASSERT(evtchn_max_ports() == (fifo ? 131072U : 4096U),
+	    "%u ports", evtchn_max_ports());
+	KT_NOTE("%s, %u ports", evtchn_abi_name(), evtchn_max_ports());
+}
+
+/*
+ * Ports past the first 1024 (a second page of the FIFO event array, a
+ * second word row of the 2-level bitmaps) carry events too.
+ */
+#define MANY_PORTS	1100
+
+KTEST(xen_evtchn_high_ports)
+{
+	static evtchn_handle_t h[MANY_PORTS];
+	static struct loop_seen seen;
+	struct loop_seen dummy = { 0, 0 };
+	evtchn_handle_t peer = NULL, top = NULL;
+	int n, error = 0;
+
+	if (!xen_domain())
+		KT_SKIP("not running on Xen");
+	seen.count = 0;
+	for (n = 0; n < MANY_PORTS; n++) {
+		error = evtchn_alloc_unbound(DOMID_SELF, loop_handler, &seen, 0,
+		    &h[n]);
+		if (error != 0)
+			break;
+		if (evtchn_port(h[n]) >= 1024) {
+			top = h[n];
+			break;
+		}
+	}
+	if (top != NULL) {
+		error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(top),
+		    loop_handler, &dummy, 0, &peer);
+		if (error == 0) {
+			evtchn_notify(peer);
+			if (!loop_wait(&seen, 1))
+				error = ETIMEDOUT;
+			evtchn_unbind(&peer);
+		}
+	}
+	for (int i = 0; i <= n && i < MANY_PORTS; i++)
+		evtchn_unbind(&h[i]);
+	if (top == NULL && error == ENOSPC)
+		KT_SKIP("the domain is limited to %d event channels", n);
+	KT_ASSERT(top != NULL, "no port above 1023 after %d ports: error %d", n,
+	    error);
+	KT_ASSERT(error == 0 && seen.count == 1,
+	    "event on a high port: error %d, count %u", error, seen.count);
+	KT_NOTE("%d ports held, event delivered above port 1023", n + 1);
 }
