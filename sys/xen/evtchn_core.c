@@ -36,6 +36,7 @@ struct evtchn_binding {
 	evtchn_handler_t	*handler;
 	void			*arg;
 	uint64_t		count;
+	bool			late_eoi;
 };
 
 static const struct evtchn_abi	*abi;
@@ -79,6 +80,8 @@ evtchn_deliver(evtchn_port_t port)
 		return;
 	}
 	b->count++;
+	if (b->late_eoi)
+		abi->mask(port);	/* until the driver's evtchn_eoi() */
 	b->handler(b->arg);
 }
 
@@ -110,6 +113,7 @@ evtchn_install(evtchn_port_t port, enum evtchn_kind kind, u_int cpu, u_int virq,
 	b->virq = virq;
 	b->handler = handler;
 	b->arg = arg;
+	b->late_eoi = (flags & EVTCHN_BIND_LATE_EOI) != 0;
 
 	mtx_lock_spin(&evtchn_lock);
 	if (port_table[port] != NULL) {
@@ -257,6 +261,12 @@ evtchn_mask(evtchn_handle_t b)
 
 void
 evtchn_unmask(evtchn_handle_t b)
+{
+	abi->unmask(b->port);
+}
+
+void
+evtchn_eoi(evtchn_handle_t b)
 {
 	abi->unmask(b->port);
 }

@@ -24,6 +24,12 @@ typedef struct evtchn_binding *evtchn_handle_t;
 
 /* Flags for the bind calls. */
 #define EVTCHN_BIND_MASKED	0x0001	/* stays masked until evtchn_unmask */
+/*
+ * Late EOI: the port is masked as its handler is called and stays masked
+ * until the driver calls evtchn_eoi() (possibly later, from a thread), so a
+ * peer cannot raise it faster than the driver handles it (XSA-332).
+ */
+#define EVTCHN_BIND_LATE_EOI	0x0002
 
 int	evtchn_bind_virq(u_int virq, u_int cpu, evtchn_handler_t *handler, void *arg,
 	    int flags, evtchn_handle_t *hp);
@@ -44,6 +50,8 @@ void	evtchn_unbind(evtchn_handle_t *h);
 void	evtchn_notify(evtchn_handle_t h);
 void	evtchn_mask(evtchn_handle_t h);
 void	evtchn_unmask(evtchn_handle_t h);
+/* Ends the handling of a late-EOI port: events may arrive again. */
+void	evtchn_eoi(evtchn_handle_t h);
 /* Moves delivery to another CPU (not for per-CPU VIRQs and IPIs). */
 int	evtchn_bind_cpu(evtchn_handle_t h, u_int cpu);
 evtchn_port_t evtchn_port(evtchn_handle_t h);

@@ -184,3 +184,40 @@ KTEST(xen_evtchn_high_ports)
 	    "event on a high port: error %d, count %u", error, seen.count);
 	KT_NOTE("%d ports held, event delivered above port 1023", n + 1);
 }
+
+/* A late-EOI port stays quiet between an event and its EOI, and keeps what came meanwhile. */
+KTEST(xen_evtchn_late_eoi)
+{
+	static struct loop_seen seen;
+	evtchn_handle_t a = NULL, b = NULL;
+	struct loop_seen dummy = { 0, 0 };
+	u_int during;
+	int error;
+
+	if (!xen_domain())
+		KT_SKIP("not running on Xen");
+	seen.count = 0;
+	error = evtchn_alloc_unbound(DOMID_SELF, loop_handler, &seen,
+	    EVTCHN_BIND_LATE_EOI, &a);
+	KT_ASSERT(error == 0, "alloc_unbound: %d", error);
+	error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(a), loop_handler,
+	    &dummy, 0, &b);
+	if (error != 0) {
+		evtchn_unbind(&a);
+		KT_FAIL("bind_interdomain: %d", error);
+	}
+	evtchn_notify(b);
+	if (!loop_wait(&seen, 1))
+		error = ETIMEDOUT;
+	/* A second event before the EOI must wait for it. */
+	evtchn_notify(b);
+	DELAY(20000);
+	during = seen.count;
+	evtchn_eoi(a);
+	if (error == 0 && !loop_wait(&seen, 2))
+		error = ETIMEDOUT;
+	evtchn_unbind(&b);
+	evtchn_unbind(&a);
+	KT_ASSERT(error == 0, "events lost (count %u)", seen.count);
+	KT_ASSERT(during == 1, "handler ran %u times before the EOI", during);
+}

@@ -246,3 +246,28 @@ KTEST(xenstore_watch_queue_bounded)
 	(void)xs_rm(XST_NIL, "data", "ktest-bound");
 	KT_NOTE("20 writes with the callback blocked: %lu dropped", w.dropped);
 }
+
+/* mkdir makes an empty node; permissions read back as they were set. */
+KTEST(xenstore_mkdir_and_perms)
+{
+	char *perms, want[32];
+	size_t len, wlen;
+	u_int domid;
+	int error;
+
+	REQUIRE_XS();
+	KT_ASSERT(xs_domid(&domid) == 0, "no domid");
+	error = xs_mkdir(XST_NIL, "data", "ktest-dir");
+	KT_ASSERT(error == 0, "mkdir: %d", error);
+	KT_ASSERT(xs_exists(XST_NIL, "data", "ktest-dir"), "made node missing");
+	/* Owner ourselves, no access for others, read for dom0 explicitly. */
+	wlen = (size_t)snprintf(want, sizeof(want), "n%u%cr0", domid, '\0') + 1;
+	error = xs_set_perms(XST_NIL, "data", "ktest-dir", want, wlen);
+	KT_ASSERT(error == 0, "set_perms: %d", error);
+	error = xs_get_perms(XST_NIL, "data", "ktest-dir", &perms, &len);
+	KT_ASSERT(error == 0, "get_perms: %d", error);
+	error = (len == wlen && memcmp(perms, want, len) == 0) ? 0 : EIO;
+	free(perms, M_XENSTORE);
+	(void)xs_rm(XST_NIL, "data", "ktest-dir");
+	KT_ASSERT(error == 0, "permissions read back differ (%zu bytes)", len);
+}

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * The native nexus: the bus under root on bare hardware.  It claims only
- * generically, so a platform's own nexus (Xen) with a better claim wins.
+ * generically, so a platform's own nexus (a hypervisor's) with a better claim wins.
  * Its children come from drivers' identify methods.
  */
 #include <sys/param.h>

@@ -5,6 +5,7 @@
  */
 #include <sys/param.h>
 #include <sys/bootinfo.h>
+#include <sys/bus.h>
 #include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/pcpu.h>
@@ -182,4 +183,39 @@ KTEST(xen_pv_console_is_console)
 	    "the early debug port is still an active console");
 	KT_ASSERT(xencons_dropped() == 0, "%lu characters dropped",
 	    xencons_dropped());
+}
+
+/*
+ * The Xen nexus took the root and xenpv attached its children in order.
+ * The log records a device when its attach returns, so parents come after
+ * their children.
+ */
+KTEST(xen_xenpv_attach_order)
+{
+	static const char *names[128];
+	static const char *const want[] = {
+		"xencons0", "timer0", "xenstore0", "control0", "xenpv0", "nexus0"
+	};
+	int n, at[nitems(want)];
+
+	REQUIRE_XEN();
+	n = device_attach_log(names, (int)nitems(names));
+	for (size_t w = 0; w < nitems(want); w++) {
+		at[w] = -1;
+		for (int i = 0; i < n; i++) {
+			if (strcmp(names[i], want[w]) == 0) {
+				at[w] = i;
+				break;
+			}
+		}
+		if (at[w] < 0 && xen_initial_domain() &&
+		    (strcmp(want[w], "xencons0") == 0 ||
+		    strcmp(want[w], "xenstore0") == 0 ||
+		    strcmp(want[w], "control0") == 0))
+			continue;	/* dom0: no console ring or store yet */
+		KT_ASSERT(at[w] >= 0, "%s never attached", want[w]);
+		for (size_t e = 0; e < w; e++)
+			KT_ASSERT(at[e] < 0 || at[e] < at[w], "%s attached before %s",
+			    want[w], want[e]);
+	}
 }
