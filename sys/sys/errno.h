@@ -1,7 +1,7 @@
 /*-
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * Kernel error numbers (BSD values).  Xen's own error numbers are mapped to
+ * Kernel error numbers (BSD values).  A hypervisor's own error numbers are mapped to
  * these by the hypercall layer.
  */
 #ifndef _SYS_ERRNO_H_
