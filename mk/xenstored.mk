@@ -99,8 +99,9 @@ bench-xenstore-lab: $(XSD_BIN) $(XSD_BENCH)
 	bench/xenstore/lab-run -n $(XSD_LAB_BENCH_N) -f $(XSD_LAB_BENCH_FILL)
 
 xenstored-test: xenstored-all
+	rm -f $(CURDIR)/build/xenstored-results.db; \
 	cd $(XSD_TOUT) && kyua test --results-file=$(CURDIR)/build/xenstored-results.db \
-	    --kyuafile=Kyuafile; \
-	kyua report --results-file=$(CURDIR)/build/xenstored-results.db
+	    --kyuafile=Kyuafile; rc=$$?; \
+	kyua report --results-file=$(CURDIR)/build/xenstored-results.db; exit $$rc
 
 -include $(wildcard $(XSD_OBJDIR)/*.d $(XSD_OBJDIR)/t/*.d)

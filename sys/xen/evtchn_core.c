@@ -22,9 +22,9 @@
 
 MALLOC_DEFINE(M_EVTCHN, "evtchn", "Xen event channels");
 
-static char	evtchn_abi_want[8] = "2l";
+static char	evtchn_abi_want[8] = "fifo";
 TUNABLE_STR("xen.evtchn", evtchn_abi_want, sizeof(evtchn_abi_want),
-    "event-channel ABI: 2l (default) or fifo");
+    "event-channel ABI: fifo (default) or 2l");
 
 enum evtchn_kind { EK_VIRQ, EK_IPI, EK_UNBOUND, EK_INTERDOMAIN, EK_EXISTING };
 

@@ -123,10 +123,10 @@ KTEST(xen_evtchn_mask_unmask)
 	KT_ASSERT(error == 0, "event lost across mask/unmask");
 }
 
-/* The ABI in use is the one asked for (xen.evtchn=fifo|2l, default 2l). */
+/* The ABI in use is the one asked for (xen.evtchn=fifo|2l, default fifo). */
 KTEST(xen_evtchn_abi_selected)
 {
-	bool fifo = strstr_simple(kern_cmdline, "xen.evtchn=fifo") != NULL;
+	bool fifo = strstr_simple(kern_cmdline, "xen.evtchn=2l") == NULL;
 
 	if (!xen_domain())
 		KT_SKIP("not running on Xen");

@@ -75,24 +75,23 @@ gen_node(yajl_gen g, const struct node *n)
 	char one[16];
 	uint32_t i;
 	bool text = true;
+	const uint8_t *val = node_value(n);
 
 	gen_str(g, "p");
-	gen_str(g, n->path);
+	gen_str(g, node_path(n));
 	for (i = 0; i < n->vlen; i++)
-		if (n->value[i] < 0x20 || n->value[i] > 0x7e)
+		if (val[i] < 0x20 || val[i] > 0x7e)
 			text = false;
 	if (text) {
 		gen_str(g, "v");
-		yajl_gen_string(g, n->value != NULL ? n->value :
-						      (const unsigned char *)"",
-		    n->vlen);
+		yajl_gen_string(g, val, n->vlen);
 	} else {
 		char *h = malloc((size_t)n->vlen * 2 + 1);
 
 		gen_str(g, "x");
 		for (i = 0; h != NULL && i < n->vlen; i++) {
-			h[2 * i] = hex[n->value[i] >> 4];
-			h[2 * i + 1] = hex[n->value[i] & 15];
+			h[2 * i] = hex[val[i] >> 4];
+			h[2 * i + 1] = hex[val[i] & 15];
 		}
 		yajl_gen_string(g, (const unsigned char *)(h ? h : ""),
 		    h ? (size_t)n->vlen * 2 : 0);
@@ -376,10 +375,10 @@ load_ensure(const char *path)
 		end = slash != NULL ? (size_t)(slash - path) : strlen(path);
 		memcpy(cur, path, end);
 		cur[end] = '\0';
-		n = node_new(cur);
-		if (n == NULL || parent == NULL ||
-		    node_set_perms(n, parent->perms, parent->nperms) != 0 ||
-		    node_add_kid(parent, path_basename(cur)) != 0) {
+		n = parent != NULL ? node_make(cur, parent->perms,
+					   parent->nperms, NULL, 0) :
+				     NULL;
+		if (n == NULL || node_add_kid(parent, path_basename(cur)) != 0) {
 			node_free(n);
 			free(cur);
 			return NULL;
@@ -462,9 +461,8 @@ load_set(yajl_val o)
 		return "out of memory";
 	}
 	/* Replace through store_put so that accounting follows the owner. */
-	n = node_dup(old);
-	if (n == NULL || node_set_value(n, val, vlen) != 0 ||
-	    node_set_perms(n, perms, (uint32_t)np) != 0) {
+	n = node_make(jstr(p), perms, (uint32_t)np, val, vlen);
+	if (n == NULL || node_copy_kids(n, old) != 0) {
 		node_free(n);
 		free(val);
 		return "out of memory";

@@ -185,7 +185,7 @@ create_path(struct txn *t, const char *abs, struct node **out)
 	if (!(access_of(t->conn, a) & XSD_PERM_WRITE))
 		return EACCES;
 	err = quota_nodes_ok(t, missing,
-	    missing * (sizeof(struct node) + strlen(abs) + 16));
+	    missing * (XSD_NODE_ACCT_HDR + strlen(abs) + 16));
 	if (err != 0)
 		return err;
 	/* Create from the ancestor downwards. */
@@ -234,7 +234,7 @@ op_read(struct req *r)
 	n = lookup(t, abs, XSD_PERM_READ, &err);
 	if (n == NULL)
 		goto fail;
-	reply(r, n->value, n->vlen);
+	reply(r, node_value(n), n->vlen);
 	return;
 fail:
 	conn_queue_error(r->c, r->h, err);
@@ -291,7 +291,8 @@ op_write(struct req *r, bool mkdir)
 		    (err = create_path(t, abs, &m)) != 0)
 			goto done;
 	}
-	if (!mkdir && (err = node_set_value(m, val, vlen)) != 0)
+	if (!mkdir && (err = txn_rebuild(t, &m, m->perms, m->nperms, val,
+			   vlen)) != 0)
 		goto done;
 	err = txn_add_event(t, abs, m, false);
 done:
@@ -489,7 +490,8 @@ op_set_perms(struct req *r)
 	m = txn_modify(t, abs, &err);
 	if (m == NULL)
 		goto done;
-	if ((err = node_set_perms(m, perms, (uint32_t)(argc - 1))) != 0)
+	if ((err = txn_rebuild(t, &m, perms, (uint32_t)(argc - 1),
+		 node_value(m), m->vlen)) != 0)
 		goto done;
 	err = txn_add_event(t, abs, m, false);
 done:

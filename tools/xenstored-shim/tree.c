@@ -25,26 +25,34 @@ ntab_hash(const char *p, size_t len)
 }
 
 struct node *
-ntab_find(const struct ntab *t, const char *p)
+ntab_find_h(const struct ntab *t, const char *p, size_t len, uint32_t h)
 {
-	size_t len = strlen(p);
-	uint32_t h;
 	struct node *n;
 
 	if (t->nb == 0)
 		return NULL;
-	h = ntab_hash(p, len);
 	for (n = t->b[h & (t->nb - 1)]; n != NULL; n = n->hnext)
 		if (n->hash == h && n->pathlen == len &&
-		    memcmp(n->path, p, len) == 0)
+		    memcmp(node_path(n), p, len) == 0)
 			return n;
 	return NULL;
+}
+
+struct node *
+ntab_find(const struct ntab *t, const char *p)
+{
+	size_t len;
+
+	if (t->n == 0)
+		return NULL;
+	len = strlen(p);
+	return ntab_find_h(t, p, len, ntab_hash(p, len));
 }
 
 static int
 ntab_grow(struct ntab *t)
 {
-	size_t nnb = t->nb ? t->nb * 2 : 64, i;
+	size_t nnb = t->nb ? t->nb * 2 : 8, i;
 	struct node **nb = calloc(nnb, sizeof(*nb));
 	struct node *n, *next;
 
@@ -63,14 +71,17 @@ ntab_grow(struct ntab *t)
 	return 0;
 }
 
+/*
+ * Chains average up to two nodes: the bucket array costs at most 8 bytes a
+ * node, and each probe compares the stored hash before any path.
+ */
 int
 ntab_insert(struct ntab *t, struct node *n)
 {
 	size_t slot;
 
-	if ((t->n + 1) * 4 > t->nb * 3 && ntab_grow(t) != 0 && t->nb == 0)
+	if (t->n + 1 > t->nb * 2 && ntab_grow(t) != 0 && t->nb == 0)
 		return ENOMEM;
-	n->hash = ntab_hash(n->path, n->pathlen);
 	slot = n->hash & (t->nb - 1);
 	n->hnext = t->b[slot];
 	t->b[slot] = n;
@@ -79,18 +90,15 @@ ntab_insert(struct ntab *t, struct node *n)
 }
 
 struct node *
-ntab_remove(struct ntab *t, const char *p)
+ntab_remove_h(struct ntab *t, const char *p, size_t len, uint32_t h)
 {
-	size_t len = strlen(p);
-	uint32_t h;
 	struct node **pp, *n;
 
 	if (t->nb == 0)
 		return NULL;
-	h = ntab_hash(p, len);
 	for (pp = &t->b[h & (t->nb - 1)]; (n = *pp) != NULL; pp = &n->hnext) {
 		if (n->hash == h && n->pathlen == len &&
-		    memcmp(n->path, p, len) == 0) {
+		    memcmp(node_path(n), p, len) == 0) {
 			*pp = n->hnext;
 			t->n--;
 			return n;
@@ -99,16 +107,44 @@ ntab_remove(struct ntab *t, const char *p)
 	return NULL;
 }
 
+struct node *
+ntab_remove(struct ntab *t, const char *p)
+{
+	size_t len;
+
+	if (t->n == 0)
+		return NULL;
+	len = strlen(p);
+	return ntab_remove_h(t, p, len, ntab_hash(p, len));
+}
+
+void
+ntab_swap(struct ntab *t, struct node *old, struct node *nw)
+{
+	struct node **pp;
+
+	for (pp = &t->b[old->hash & (t->nb - 1)]; *pp != NULL;
+	     pp = &(*pp)->hnext) {
+		if (*pp == old) {
+			nw->hnext = old->hnext;
+			*pp = nw;
+			old->hnext = NULL;
+			return;
+		}
+	}
+}
+
 void
 ntab_free(struct ntab *t)
 {
 	size_t i;
 	struct node *n, *next;
 
-	for (i = 0; i < t->nb; i++) {
+	for (i = 0; i < t->nb && t->n > 0; i++) {
 		for (n = t->b[i]; n != NULL; n = next) {
 			next = n->hnext;
 			node_free(n);
+			t->n--;
 		}
 	}
 	free(t->b);
@@ -116,20 +152,51 @@ ntab_free(struct ntab *t)
 	t->nb = t->n = 0;
 }
 
+static struct node *
+node_alloc(const char *path, size_t pl, uint32_t hash,
+    const struct xsd_perm *p, uint32_t np, const void *v, size_t vlen)
+{
+	struct node *n;
+	char *dst;
+
+	if (pl > UINT16_MAX - 1 || vlen > UINT16_MAX || np > UINT16_MAX)
+		return NULL;
+	n = malloc(sizeof(*n) + np * sizeof(*p) + pl + 1 + vlen);
+	if (n == NULL)
+		return NULL;
+	n->hnext = NULL;
+	n->kids = NULL;
+	n->gen = 0;
+	n->basegen = 0;
+	n->hash = hash;
+	n->kidslen = 0;
+	n->pathlen = (uint16_t)pl;
+	n->vlen = (uint16_t)vlen;
+	n->nperms = (uint16_t)np;
+	n->kind = NODE_LIVE;
+	if (np > 0)
+		memcpy(n->perms, p, np * sizeof(*p));
+	dst = (char *)(n->perms + np);
+	memcpy(dst, path, pl);
+	dst[pl] = '\0';
+	if (vlen > 0)
+		memcpy(dst + pl + 1, v, vlen);
+	return n;
+}
+
+struct node *
+node_make(const char *path, const struct xsd_perm *p, uint32_t np,
+    const void *v, size_t vlen)
+{
+	size_t pl = strlen(path);
+
+	return node_alloc(path, pl, ntab_hash(path, pl), p, np, v, vlen);
+}
+
 struct node *
 node_new(const char *path)
 {
-	struct node *n = calloc(1, sizeof(*n));
-
-	if (n == NULL)
-		return NULL;
-	n->pathlen = (uint32_t)strlen(path);
-	n->path = strdup(path);
-	if (n->path == NULL) {
-		free(n);
-		return NULL;
-	}
-	return n;
+	return node_make(path, NULL, 0, NULL, 0);
 }
 
 void
@@ -137,71 +204,77 @@ node_free(struct node *n)
 {
 	if (n == NULL)
 		return;
-	free(n->path);
-	free(n->value);
-	free(n->perms);
 	free(n->kids);
 	free(n);
+}
+
+/*
+ * Child lists are allocated in size classes (steps of about 1.25x): a list
+ * grows without a realloc per child, and the blocks freed as copies are
+ * replaced fit the next copies, so the heap does not fragment.  The block
+ * of a list always holds at least kids_cap(kidslen) bytes.
+ */
+static size_t
+kids_cap(size_t len)
+{
+	size_t c = 32;
+
+	while (c < len)
+		c += c >= 128 ? (c / 4 + 15) & ~(size_t)15 : 16;
+	return c;
+}
+
+int
+node_copy_kids(struct node *n, const struct node *src)
+{
+	char *k = NULL;
+
+	if (src->kidslen > 0) {
+		k = malloc(kids_cap(src->kidslen));
+		if (k == NULL)
+			return ENOMEM;
+		memcpy(k, src->kids, src->kidslen);
+	}
+	free(n->kids);
+	n->kids = k;
+	n->kidslen = src->kidslen;
+	return 0;
 }
 
 struct node *
 node_dup(const struct node *src)
 {
-	struct node *n = node_new(src->path);
+	struct node *n = node_alloc(node_path(src), src->pathlen, src->hash,
+	    src->perms, src->nperms, node_value(src), src->vlen);
 
 	if (n == NULL)
 		return NULL;
 	n->gen = src->gen;
 	n->basegen = src->basegen;
 	n->kind = src->kind;
-	if (node_set_value(n, src->value, src->vlen) != 0 ||
-	    node_set_perms(n, src->perms, src->nperms) != 0)
-		goto fail;
-	if (src->kidslen > 0) {
-		n->kids = malloc(src->kidslen);
-		if (n->kids == NULL)
-			goto fail;
-		memcpy(n->kids, src->kids, src->kidslen);
-		n->kidslen = src->kidslen;
+	if (node_copy_kids(n, src) != 0) {
+		node_free(n);
+		return NULL;
 	}
 	return n;
-fail:
-	node_free(n);
-	return NULL;
 }
 
-int
-node_set_value(struct node *n, const void *v, size_t len)
+struct node *
+node_rebuild(struct node *src, const struct xsd_perm *p, uint32_t np,
+    const void *v, size_t vlen)
 {
-	uint8_t *nv = NULL;
+	struct node *n = node_alloc(node_path(src), src->pathlen, src->hash,
+	    p, np, v, vlen);
 
-	if (len > 0) {
-		nv = malloc(len);
-		if (nv == NULL)
-			return ENOMEM;
-		memcpy(nv, v, len);
-	}
-	free(n->value);
-	n->value = nv;
-	n->vlen = (uint32_t)len;
-	return 0;
-}
-
-int
-node_set_perms(struct node *n, const struct xsd_perm *p, uint32_t np)
-{
-	struct xsd_perm *pp = NULL;
-
-	if (np > 0) {
-		pp = calloc(np, sizeof(*pp));
-		if (pp == NULL)
-			return ENOMEM;
-		memcpy(pp, p, np * sizeof(*pp));
-	}
-	free(n->perms);
-	n->perms = pp;
-	n->nperms = np;
-	return 0;
+	if (n == NULL)
+		return NULL;
+	n->gen = src->gen;
+	n->basegen = src->basegen;
+	n->kind = src->kind;
+	n->kids = src->kids;
+	n->kidslen = src->kidslen;
+	free(src);
+	return n;
 }
 
 static const char *
@@ -237,9 +310,12 @@ node_add_kid(struct node *n, const char *name)
 
 	if (kid_find(n, name) != NULL)
 		return 0;
-	nk = realloc(n->kids, n->kidslen + nl);
-	if (nk == NULL)
-		return ENOMEM;
+	nk = n->kids;
+	if (nk == NULL || n->kidslen + nl > kids_cap(n->kidslen)) {
+		nk = realloc(n->kids, kids_cap(n->kidslen + nl));
+		if (nk == NULL)
+			return ENOMEM;
+	}
 	memcpy(nk + n->kidslen, name, nl);
 	n->kids = nk;
 	n->kidslen += (uint32_t)nl;
@@ -269,8 +345,8 @@ node_size(const struct node *n)
 size_t
 node_memory(const struct node *n)
 {
-	return sizeof(*n) + n->pathlen + 1 + n->vlen + n->kidslen +
-	    n->nperms * sizeof(struct xsd_perm);
+	return XSD_NODE_ACCT_HDR + n->pathlen + 1 + n->vlen + n->kidslen +
+	    n->nperms * XSD_NODE_ACCT_PERM;
 }
 
 struct domacct *
@@ -319,17 +395,28 @@ store_get(const char *path)
 	return ntab_find(&xsd_store.tab, path);
 }
 
+struct node *
+store_get_h(const char *path, size_t len, uint32_t h)
+{
+	return ntab_find_h(&xsd_store.tab, path, len, h);
+}
+
 void
 store_put(struct node *n)
 {
-	struct node *old = ntab_remove(&xsd_store.tab, n->path);
+	struct node *old = ntab_find_h(&xsd_store.tab, node_path(n),
+	    n->pathlen, n->hash);
 
-	if (old != NULL) {
-		acct_adjust(old, -1);
-		node_free(old);
-	}
 	n->kind = NODE_LIVE;
 	n->basegen = 0;
+	if (old != NULL) {
+		/* Same path, same bucket: replace in place. */
+		ntab_swap(&xsd_store.tab, old, n);
+		acct_adjust(old, -1);
+		node_free(old);
+		acct_adjust(n, 1);
+		return;
+	}
 	acct_adjust(n, 1);
 	/* Cannot fail: the table only grows on insert when memory allows. */
 	if (ntab_insert(&xsd_store.tab, n) != 0) {
@@ -359,11 +446,9 @@ store_init(void)
 	struct node *n;
 
 	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
-		n = node_new(base[i]);
-		if (n == NULL || node_set_perms(n, &p, 1) != 0) {
-			node_free(n);
+		n = node_make(base[i], &p, 1, NULL, 0);
+		if (n == NULL)
 			return ENOMEM;
-		}
 		if (i > 0) {
 			struct node *parent;
 			char pp[32];

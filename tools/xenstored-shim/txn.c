@@ -155,16 +155,12 @@ txn_create(struct txn *t, const char *path, const struct node *parent,
 		g = store_get(path);
 		basegen = g != NULL ? g->gen : 0;
 	}
-	n = node_new(path);
+	n = node_make(path, parent->perms, parent->nperms, NULL, 0);
 	if (n == NULL)
 		return ENOMEM;
-	if (node_set_perms(n, parent->perms, parent->nperms) != 0) {
-		node_free(n);
-		return ENOMEM;
-	}
 	/* A new node belongs to its unprivileged creator. */
 	if (!t->conn->priv && n->nperms > 0)
-		n->perms[0].id = t->conn->domid;
+		n->perms[0].id = (uint16_t)t->conn->domid;
 	n->kind = NODE_SET;
 	n->basegen = basegen;
 
@@ -227,7 +223,7 @@ txn_mark_del(struct txn *t, const char *path, struct buf *work)
 	if (e != NULL) {
 		/* Reuse the entry; its basegen stays what was first seen. */
 		e->kind = NODE_DEL;
-		node_set_value(e, NULL, 0);
+		e->vlen = 0;
 		free(e->kids);
 		e->kids = NULL;
 		e->kidslen = 0;
@@ -292,6 +288,26 @@ txn_remove(struct txn *t, const char *path)
 	return 0;
 }
 
+/* Gives the overlay node *mp other permissions and a value. */
+int
+txn_rebuild(struct txn *t, struct node **mp, const struct xsd_perm *p,
+    uint32_t np, const void *v, size_t vlen)
+{
+	struct node *old = *mp, *next = old->hnext, *nw, **pp;
+
+	/* Find old's link first: node_rebuild frees it. */
+	for (pp = &t->tab.b[old->hash & (t->tab.nb - 1)]; *pp != old;
+	     pp = &(*pp)->hnext)
+		;
+	nw = node_rebuild(old, p, np, v, vlen);
+	if (nw == NULL)
+		return ENOMEM;
+	nw->hnext = next;
+	*pp = nw;
+	*mp = nw;
+	return 0;
+}
+
 int
 txn_add_event(struct txn *t, const char *path, const struct node *n,
     bool recursive)
@@ -334,7 +350,7 @@ txn_commit(struct txn *t)
 
 	for (i = 0; i < t->tab.nb; i++) {
 		for (e = t->tab.b[i]; e != NULL; e = e->hnext) {
-			g = store_get(e->path);
+			g = store_get_h(node_path(e), e->pathlen, e->hash);
 			cur = g != NULL ? g->gen : 0;
 			if (cur != e->basegen)
 				return EAGAIN;
@@ -355,9 +371,10 @@ txn_commit(struct txn *t)
 				continue;
 			}
 			if (e->kind == NODE_DEL) {
-				if (store_get(e->path) != NULL) {
-					db_log_del(e->path);
-					store_del(e->path);
+				if (store_get_h(node_path(e), e->pathlen,
+					e->hash) != NULL) {
+					db_log_del(node_path(e));
+					store_del(node_path(e));
 					changed = true;
 				}
 			}
