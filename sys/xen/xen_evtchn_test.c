@@ -41,7 +41,8 @@ loop_wait(struct loop_seen *s, u_int want)
 	while (__atomic_load_n(&s->count, __ATOMIC_SEQ_CST) < want) {
 		if (sbinuptime() > end)
 			return (false);
-		cpu_spinwait();
+		for (int i = 0; i < 1000; i++)	/* few clock reads */
+			cpu_spinwait();
 	}
 	return (true);
 }

@@ -219,8 +219,86 @@ ATF_TC_BODY(events_filtered_by_read_access, tc)
 	xsd_kill(&d, SIGKILL);
 }
 
+/*
+ * XSA-322: after RELEASE, a new domain given the same domid must not
+ * inherit what the old one was granted: its entries are dropped, and
+ * nodes it owned pass to dom0.
+ */
+static char *
+perms_str(struct xs_handle *h, const char *path)
+{
+	struct xs_permissions *p;
+	unsigned n, i;
+	char *out = calloc(1, 256), one[32];
+
+	ATF_REQUIRE(out != NULL);
+	p = xs_get_permissions(h, XBT_NULL, path, &n);
+	ATF_REQUIRE_MSG(p != NULL, "get perms of %s: %s", path,
+	    strerror(errno));
+	for (i = 0; i < n; i++) {
+		snprintf(one, sizeof(one), "%c%u",
+		    "nrwb"[p[i].perms & (XS_PERM_READ | XS_PERM_WRITE)],
+		    p[i].id);
+		if (i > 0)
+			strcat(out, ",");
+		strcat(out, one);
+	}
+	free(p);
+	return out;
+}
+
+ATF_TC_WITHOUT_HEAD(release_revokes_perms);
+ATF_TC_BODY(release_revokes_perms, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *dom0, *g;
+	char *s;
+
+	xsd_start(&d, tc, NULL);
+	dom0 = xsd_open();
+	ATF_REQUIRE(xs_introduce_domain(dom0, 5, 1234, 7));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/tool/shared", "s", 1));
+	setp(dom0, "/tool/shared", "n0,b5,r6");
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/tool/owned", "o", 1));
+	setp(dom0, "/tool/owned", "r5,w6");
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/tool/other", "x", 1));
+	setp(dom0, "/tool/other", "n0,r6");
+	g = xsd_open();
+	xsd_restrict(g, 5);
+	ATF_REQUIRE_EQ(read_err(g, "/tool/shared"), 0);
+	ATF_REQUIRE_EQ(read_err(g, "/tool/owned"), 0);
+	xs_close(g);
+
+	ATF_REQUIRE(xs_release_domain(dom0, 5));
+	s = perms_str(dom0, "/tool/shared");
+	ATF_REQUIRE_STREQ(s, "n0,r6");
+	free(s);
+	s = perms_str(dom0, "/tool/owned");
+	ATF_REQUIRE_STREQ(s, "r0,w6");
+	free(s);
+	s = perms_str(dom0, "/tool/other");
+	ATF_REQUIRE_STREQ(s, "n0,r6");
+	free(s);
+
+	/* A new domain 5 gets nothing of the old one's rights. */
+	ATF_REQUIRE(xs_introduce_domain(dom0, 5, 1234, 7));
+	g = xsd_open();
+	xsd_restrict(g, 5);
+	ATF_REQUIRE_EQ(read_err(g, "/tool/shared"), EACCES);
+	ATF_REQUIRE(!xs_write(g, XBT_NULL, "/tool/shared", "x", 1));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	/* /tool/owned now gives everyone (domain 5 too) read access only. */
+	ATF_REQUIRE_EQ(read_err(g, "/tool/owned"), 0);
+	ATF_REQUIRE(!xs_write(g, XBT_NULL, "/tool/owned", "x", 1));
+	ATF_REQUIRE_EQ(errno, EACCES);
+	xs_close(g);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, release_revokes_perms);
 	ATF_TP_ADD_TC(tp, read_write_access);
 	ATF_TP_ADD_TC(tp, set_perms_rules);
 	ATF_TP_ADD_TC(tp, privileged_requests);

@@ -192,7 +192,7 @@ mem_write(struct conn *c, const void *p, size_t n)
 }
 
 static const struct transport_ops mem_ops = { "mem", mem_read, mem_write,
-	NULL, NULL, NULL };
+	NULL, NULL, NULL, NULL };
 
 static void
 feed(struct conn *c, uint32_t type, uint32_t req, const void *p, size_t len)

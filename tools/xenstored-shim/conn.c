@@ -130,9 +130,10 @@ conn_queue_reply(struct conn *c, uint32_t type, uint32_t req_id,
     uint32_t tx_id, const void *p, size_t len)
 {
 	struct outmsg *m;
-	const char *e2big = proto_errname(E2BIG);
 
 	if (len > XENSTORE_PAYLOAD_MAX) {
+		const char *e2big = proto_errname(E2BIG);
+
 		type = XS_ERROR;
 		p = e2big;
 		len = strlen(e2big) + 1;
@@ -204,25 +205,20 @@ conn_queue_event(struct conn *c, const char *path, const char *token)
 	conn_enqueue(c, m);
 }
 
-void
-conn_flush_output(struct conn *c)
+/* Drops r written bytes from the head of the queue. */
+static void
+conn_consume(struct conn *c, size_t r)
 {
 	struct outmsg *m;
-	long r;
-	bool wrote = false;
+	size_t left;
 
-	while (!c->dead && (m = c->out_head) != NULL) {
-		r = c->ops->write(c, m->data + c->out_off, m->len - c->out_off);
-		if (r < 0) {
-			c->dead = true;
-			break;
+	while (r > 0 && (m = c->out_head) != NULL) {
+		left = m->len - c->out_off;
+		if (r < left) {
+			c->out_off += (uint32_t)r;
+			return;
 		}
-		if (r == 0)
-			break;
-		wrote = true;
-		c->out_off += (uint32_t)r;
-		if (c->out_off < m->len)
-			continue;
+		r -= left;
 		c->out_off = 0;
 		c->out_head = m->next;
 		if (c->out_head == NULL)
@@ -233,6 +229,43 @@ conn_flush_output(struct conn *c)
 		else
 			c->out_replies--;
 		free(m);
+	}
+}
+
+#define FLUSH_IOV 64
+
+void
+conn_flush_output(struct conn *c)
+{
+	struct iovec iov[FLUSH_IOV];
+	struct outmsg *m;
+	long r;
+	int n;
+	bool wrote = false;
+
+	while (!c->dead && (m = c->out_head) != NULL) {
+		if (c->ops->writev != NULL && m->next != NULL) {
+			/* Everything queued, in one call. */
+			for (n = 0; m != NULL && n < FLUSH_IOV; m = m->next) {
+				uint32_t off = n == 0 ? c->out_off : 0;
+
+				iov[n].iov_base = m->data + off;
+				iov[n].iov_len = m->len - off;
+				n++;
+			}
+			r = c->ops->writev(c, iov, n);
+		} else {
+			r = c->ops->write(c, m->data + c->out_off,
+			    m->len - c->out_off);
+		}
+		if (r < 0) {
+			c->dead = true;
+			break;
+		}
+		if (r == 0)
+			break;
+		wrote = true;
+		conn_consume(c, (size_t)r);
 	}
 	if (wrote && !c->dead && c->ops->kick != NULL)
 		c->ops->kick(c);
@@ -313,33 +346,44 @@ conn_feed(struct conn *c, const uint8_t *p, size_t n)
 }
 
 bool
+conn_has_stashed(const struct conn *c)
+{
+	return !c->dead && c->stash_off < c->stash_len;
+}
+
+/*
+ * One read takes whatever the peer has sent, up to a full frame's worth;
+ * a short read means the transport is drained, so no second read just to
+ * learn that it would block.  Frames beyond what the peer may have
+ * unanswered stay in the stash (bounded) until replies go out.
+ */
+bool
 conn_handle_input(struct conn *c)
 {
-	uint8_t tmp[XSD_HDR_LEN + XENSTORE_PAYLOAD_MAX];
-	size_t want;
+	size_t used;
 	long r;
-	unsigned frames = 0;
+	bool drained = false;
 
-	/* Read no further than the current frame so that backpressure
-	 * leaves unread requests in the transport, not in our memory. */
-	while (conn_wants_input(c) && frames < 64) {
-		if (c->inlen < XSD_HDR_LEN)
-			want = XSD_HDR_LEN - c->inlen;
-		else
-			want = XSD_HDR_LEN + c->in.hdr.len - c->inlen;
-		r = c->ops->read(c, tmp, want);
-		if (r < 0) {
-			c->dead = true;
-			break;
+	while (conn_wants_input(c)) {
+		if (c->stash_off == c->stash_len) {
+			if (drained)
+				break;
+			c->stash_off = c->stash_len = 0;
+			r = c->ops->read(c, c->stash, sizeof(c->stash));
+			if (r < 0) {
+				c->dead = true;
+				break;
+			}
+			if (r == 0)
+				break;
+			c->stash_len = (uint32_t)r;
+			drained = (size_t)r < sizeof(c->stash);
 		}
-		if (r == 0)
+		used = conn_feed(c, c->stash + c->stash_off,
+		    c->stash_len - c->stash_off);
+		c->stash_off += (uint32_t)used;
+		if (used == 0)
 			break;
-		if (conn_feed(c, tmp, (size_t)r) != (size_t)r && !c->dead) {
-			/* Cannot happen: we asked for no more than fits. */
-			c->dead = true;
-		}
-		if (c->inlen == 0)
-			frames++;
 	}
 	return !c->dead;
 }

@@ -88,6 +88,10 @@ domain_release(uint32_t domid)
 	if (xsd_ring_backend != NULL && d->conn != NULL)
 		xsd_ring_backend->detach(d);
 	d->introduced = false;
+	/* XSA-322: the domid may be reused; its grants must not be. */
+	if (txn_revoke_domid(domid) != 0)
+		xsd_log("release of domain %u: cannot revoke its permissions "
+			"(out of memory)", domid);
 	watch_defer_special("@releaseDomain");
 	domain_forget(d);
 	return 0;

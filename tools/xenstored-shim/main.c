@@ -163,8 +163,10 @@ run_loop(int lfd)
 		/* fd-less transports (rings) may hold input we left unread
 		 * under backpressure: take it now that replies went out. */
 		for (c = xsd_conns; c != NULL; c = c->next) {
-			if (c->fd < 0 && c->ops->pending != NULL &&
-			    conn_wants_input(c) && c->ops->pending(c)) {
+			if (conn_wants_input(c) &&
+			    (conn_has_stashed(c) ||
+				(c->fd < 0 && c->ops->pending != NULL &&
+				    c->ops->pending(c)))) {
 				conn_handle_input(c);
 				timeout = 0;
 			}

@@ -48,7 +48,12 @@ path_canon(uint32_t domid, const char *in, char *out, size_t outlen)
 	int n;
 
 	if (in[0] == '/') {
-		n = snprintf(out, outlen, "%s", in);
+		size_t l = strlen(in);
+
+		if (l >= outlen)
+			return EINVAL;
+		memcpy(out, in, l + 1);
+		return path_check(out);
 	} else {
 		if (in[0] == '\0' || strlen(in) > XENSTORE_REL_PATH_MAX)
 			return EINVAL;

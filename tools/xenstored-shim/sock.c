@@ -41,6 +41,25 @@ sock_write(struct conn *c, const void *p, size_t n)
 	return -1;
 }
 
+static long
+sock_writev(struct conn *c, const struct iovec *iov, int n)
+{
+	struct msghdr mh;
+	ssize_t r;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = (struct iovec *)(uintptr_t)iov;
+	mh.msg_iovlen = (size_t)n;
+	do
+		r = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r >= 0)
+		return (long)r;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return 0;
+	return -1;
+}
+
 static void
 sock_destroy(struct conn *c)
 {
@@ -55,6 +74,7 @@ const struct transport_ops sock_ops = {
 	.write = sock_write,
 	.destroy = sock_destroy,
 	.kick = NULL,
+	.writev = sock_writev,
 };
 
 int

@@ -392,3 +392,60 @@ txn_commit(struct txn *t)
 	t->events = NULL;
 	return 0;
 }
+
+/*
+ * XSA-322: a released domain's id may be given to a new domain, which must
+ * not inherit rights granted to the old one.  Every node naming domid gets
+ * new permissions: an owner entry passes to dom0 (keeping the access it
+ * gives everyone else), any other entry for domid is dropped.  One
+ * committed change set, journaled like any other; no watch events.
+ */
+int
+txn_revoke_domid(uint32_t domid)
+{
+	struct txn tmp;
+	struct buf paths = { 0 };
+	struct xsd_perm *np = NULL;
+	size_t i, pos;
+	struct node *n, *m;
+	uint32_t k, cnt;
+	int err = 0;
+
+	memset(&tmp, 0, sizeof(tmp));
+	/* Collect first: the store must not change under the walk. */
+	for (i = 0; i < xsd_store.tab.nb; i++) {
+		for (n = xsd_store.tab.b[i]; n != NULL; n = n->hnext) {
+			for (k = 0; k < n->nperms; k++)
+				if (n->perms[k].id == domid)
+					break;
+			if (k < n->nperms &&
+			    buf_add(&paths, node_path(n), n->pathlen + 1u) != 0)
+				err = ENOMEM;
+		}
+	}
+	for (pos = 0; err == 0 && pos < paths.len;
+	     pos += strlen((char *)paths.p + pos) + 1) {
+		m = txn_modify(&tmp, (const char *)paths.p + pos, &err);
+		if (m == NULL)
+			break;
+		free(np);
+		np = malloc(m->nperms * sizeof(*np));
+		if (np == NULL) {
+			err = ENOMEM;
+			break;
+		}
+		np[0] = m->perms[0];
+		if (np[0].id == domid)
+			np[0].id = 0;
+		for (cnt = 1, k = 1; k < m->nperms; k++)
+			if (m->perms[k].id != domid)
+				np[cnt++] = m->perms[k];
+		err = txn_rebuild(&tmp, &m, np, cnt, node_value(m), m->vlen);
+	}
+	if (err == 0 && tmp.tab.n > 0)
+		err = txn_commit(&tmp);
+	ntab_free(&tmp.tab);
+	free(np);
+	buf_free(&paths);
+	return err;
+}

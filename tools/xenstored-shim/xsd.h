@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
+#include <sys/uio.h>
 
 #include <xen/io/xs_wire.h>
 
@@ -221,6 +222,8 @@ struct transport_ops {
 	void (*kick)(struct conn *c);
 	/* For transports without an fd: input waiting to be read. */
 	bool (*pending)(struct conn *c);
+	/* Optional gather write, as write: one call per batch of replies. */
+	long (*writev)(struct conn *c, const struct iovec *iov, int n);
 };
 
 struct outmsg {
@@ -252,6 +255,10 @@ struct conn {
 		uint8_t raw[XSD_HDR_LEN];
 	} in;
 	uint8_t payload[XENSTORE_PAYLOAD_MAX + 1];
+	/* Bytes read from the transport but not yet fed (one read a turn
+	 * takes all a peer sent; backpressure keeps the rest here). */
+	uint32_t stash_off, stash_len;
+	uint8_t stash[XSD_HDR_LEN + XENSTORE_PAYLOAD_MAX];
 	/* output queue */
 	struct outmsg *out_head, *out_tail;
 	uint32_t out_off;
@@ -275,6 +282,8 @@ bool conn_handle_input(struct conn *c);
 size_t conn_feed(struct conn *c, const uint8_t *p, size_t n);
 void conn_flush_output(struct conn *c);
 bool conn_wants_input(const struct conn *c);
+/* Input already read from the transport waits to be handled. */
+bool conn_has_stashed(const struct conn *c);
 bool conn_has_output(const struct conn *c);
 int conn_queue_reply(struct conn *c, uint32_t type, uint32_t req_id,
     uint32_t tx_id, const void *p, size_t len);
@@ -323,6 +332,8 @@ int txn_add_event(struct txn *t, const char *path, const struct node *n,
     bool recursive);
 /* Returns 0 or EAGAIN; on success changes are live, events sent, journaled. */
 int txn_commit(struct txn *t);
+/* XSA-322: drops or hands to dom0 every permission naming domid. */
+int txn_revoke_domid(uint32_t domid);
 
 /* ---- watches (watch.c) ---- */
 struct watch {
