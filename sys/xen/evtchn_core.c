@@ -14,6 +14,7 @@
 #include <sys/systm.h>
 
 #include <machine/atomic.h>
+#include <machine/cpufunc.h>
 #include <machine/xen/hypercall.h>
 
 #include <xen/xen_evtchn.h>
@@ -37,6 +38,7 @@ struct evtchn_binding {
 	void			*arg;
 	uint64_t		count;
 	bool			late_eoi;
+	u_int			running;	/* handlers in progress */
 };
 
 static const struct evtchn_abi	*abi;
@@ -65,6 +67,11 @@ vcpu_of(u_int cpu)
 	return (pc != NULL ? pc->pc_vcpu_id : cpu);
 }
 
+/*
+ * Runs a port's handler.  The binding is looked up and marked running under
+ * the table lock, so evtchn_unbind() (which takes it out of the table under
+ * the same lock, then waits for running handlers) never frees it under us.
+ */
 static void
 evtchn_deliver(evtchn_port_t port)
 {
@@ -72,7 +79,11 @@ evtchn_deliver(evtchn_port_t port)
 
 	if (port >= port_max)
 		return;
-	b = __atomic_load_n(&port_table[port], __ATOMIC_ACQUIRE);
+	mtx_lock_spin(&evtchn_lock);
+	b = port_table[port];
+	if (b != NULL)
+		b->running++;
+	mtx_unlock_spin(&evtchn_lock);
 	if (b == NULL) {
 		/* Nobody listens: keep a stray port from firing forever. */
 		abi->mask(port);
@@ -83,6 +94,7 @@ evtchn_deliver(evtchn_port_t port)
 	if (b->late_eoi)
 		abi->mask(port);	/* until the driver's evtchn_eoi() */
 	b->handler(b->arg);
+	__atomic_fetch_sub(&b->running, 1, __ATOMIC_RELEASE);
 }
 
 void
@@ -239,6 +251,9 @@ evtchn_unbind(evtchn_handle_t *hp)
 	abi->mask(b->port);
 	__atomic_store_n(&port_table[b->port], NULL, __ATOMIC_RELEASE);
 	mtx_unlock_spin(&evtchn_lock);
+	/* A handler already started on another CPU finishes first. */
+	while (__atomic_load_n(&b->running, __ATOMIC_ACQUIRE) != 0)
+		cpu_spinwait();
 	if (b->kind != EK_EXISTING)
 		evtchn_close_port(b->port);
 	abi->clear_pending(b->port);

@@ -8,7 +8,8 @@
  *
  * Locking rule: the port table is protected by one spin mutex; handlers run
  * without it, on their port's CPU, with interrupts disabled, and may call
- * evtchn_notify/mask/unmask but not bind or unbind.
+ * evtchn_notify/mask/unmask/eoi but not bind or unbind.  evtchn_unbind()
+ * returns only once no handler of that binding is still running.
  */
 #ifndef _XEN_XEN_EVTCHN_H_
 #define _XEN_XEN_EVTCHN_H_
