@@ -15,6 +15,7 @@
 #include <sys/kernel.h>
 #include <sys/malloc.h>
 #include <sys/mutex.h>
+#include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
 #include <sys/time.h>
@@ -57,6 +58,8 @@ static struct {
 	uint32_t		next_req_id;
 	LIST_HEAD(, xs_watch)	watches;
 	struct xs_stats		stats;
+	struct xs_watch		*running_watch;	/* callback in progress */
+	struct thread		*watch_td;
 	int			rx_wait, tx_wait, watch_wait;	/* channels */
 } xs;
 
@@ -226,9 +229,14 @@ xs_watcher(void *arg __unused)
 		STAILQ_REMOVE_HEAD(&w->events, link);
 		w->pending--;
 		w->delivered++;
+		xs.running_watch = w;
 		mtx_unlock_spin(&xs.watch_lock);
 		w->callback(w, ev->path);
 		free(ev, M_XENSTORE);
+		mtx_lock_spin(&xs.watch_lock);
+		xs.running_watch = NULL;
+		wakeup(&xs.running_watch);
+		mtx_unlock_spin(&xs.watch_lock);
 	}
 }
 
@@ -346,7 +354,8 @@ xs_attach_ring(struct xenstore_domain_interface *intf, evtchn_port_t port)
 	if (error != 0)
 		return (error);
 	if ((error = kthread_add(xs_reader, NULL, &td, 0, "xenstore_rx")) != 0 ||
-	    (error = kthread_add(xs_watcher, NULL, &td, 0, "xenstore_watch")) != 0)
+	    (error = kthread_add(xs_watcher, NULL, &xs.watch_td, 0,
+	    "xenstore_watch")) != 0)
 		return (error);
 	xs.ready = true;
 	/* Anything the daemon queued before we listened. */
@@ -398,6 +407,9 @@ xs_unregister_watch(struct xs_watch *w)
 
 	mtx_lock_spin(&xs.watch_lock);
 	LIST_REMOVE(w, link);
+	/* Its callback may be running: the caller may free w once we return. */
+	while (xs.running_watch == w && curthread != xs.watch_td)
+		msleep(&xs.running_watch, &xs.watch_lock, "xsunwatch", 0);
 	while ((ev = STAILQ_FIRST(&w->events)) != NULL) {
 		STAILQ_REMOVE_HEAD(&w->events, link);
 		w->pending--;
