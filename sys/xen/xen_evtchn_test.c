@@ -47,6 +47,28 @@ loop_wait(struct loop_seen *s, u_int want)
 	return (true);
 }
 
+/*
+ * A loopback pair: *a is an unbound port (with 'flags') whose handler counts
+ * into 'seen'; *b is bound to it from our side, so notifying *b raises *a.
+ */
+static int
+loop_pair(int flags, struct loop_seen *seen, struct loop_seen *dummy,
+    evtchn_handle_t *a, evtchn_handle_t *b)
+{
+	int error;
+
+	seen->count = 0;
+	*a = *b = NULL;
+	error = evtchn_alloc_unbound(DOMID_SELF, loop_handler, seen, flags, a);
+	if (error != 0)
+		return (error);
+	error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(*a), loop_handler,
+	    dummy, 0, b);
+	if (error != 0)
+		evtchn_unbind(a);
+	return (error);
+}
+
 KTEST(xen_evtchn_loopback)
 {
 	static struct loop_seen seen;
@@ -56,16 +78,8 @@ KTEST(xen_evtchn_loopback)
 
 	if (!xen_domain())
 		KT_SKIP("not running on Xen");
-	seen.count = 0;
-	error = evtchn_alloc_unbound(DOMID_SELF, loop_handler, &seen, 0, &a);
-	KT_ASSERT(error == 0, "alloc_unbound: %d", error);
-	error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(a), loop_handler,
-	    &dummy, 0, &b);
-	if (error != 0) {
-		evtchn_unbind(&a);
-		KT_FAIL("bind_interdomain to our own port %u: %d", evtchn_port(a),
-		    error);
-	}
+	error = loop_pair(0, &seen, &dummy, &a, &b);
+	KT_ASSERT(error == 0, "loopback pair: %d", error);
 
 	evtchn_notify(b);
 	if (!loop_wait(&seen, 1) || seen.cpu != 0) {
@@ -103,16 +117,8 @@ KTEST(xen_evtchn_mask_unmask)
 
 	if (!xen_domain())
 		KT_SKIP("not running on Xen");
-	seen.count = 0;
-	error = evtchn_alloc_unbound(DOMID_SELF, loop_handler, &seen,
-	    EVTCHN_BIND_MASKED, &a);
-	KT_ASSERT(error == 0, "alloc_unbound: %d", error);
-	error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(a), loop_handler,
-	    &dummy, 0, &b);
-	if (error != 0) {
-		evtchn_unbind(&a);
-		KT_FAIL("bind_interdomain: %d", error);
-	}
+	error = loop_pair(EVTCHN_BIND_MASKED, &seen, &dummy, &a, &b);
+	KT_ASSERT(error == 0, "loopback pair: %d", error);
 	evtchn_notify(b);
 	DELAY(20000);
 	early = seen.count != 0;
@@ -197,16 +203,8 @@ KTEST(xen_evtchn_late_eoi)
 
 	if (!xen_domain())
 		KT_SKIP("not running on Xen");
-	seen.count = 0;
-	error = evtchn_alloc_unbound(DOMID_SELF, loop_handler, &seen,
-	    EVTCHN_BIND_LATE_EOI, &a);
-	KT_ASSERT(error == 0, "alloc_unbound: %d", error);
-	error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(a), loop_handler,
-	    &dummy, 0, &b);
-	if (error != 0) {
-		evtchn_unbind(&a);
-		KT_FAIL("bind_interdomain: %d", error);
-	}
+	error = loop_pair(EVTCHN_BIND_LATE_EOI, &seen, &dummy, &a, &b);
+	KT_ASSERT(error == 0, "loopback pair: %d", error);
 	evtchn_notify(b);
 	if (!loop_wait(&seen, 1))
 		error = ETIMEDOUT;

@@ -218,20 +218,33 @@ check_size(const struct conn *c, size_t vlen, size_t kidslen)
 	return 0;
 }
 
-static void
-op_read(struct req *r)
+/*
+ * The node a read-only request names: its one argument as a path, seen
+ * through the request's transaction, readable by the caller.  NULL and
+ * *errp set on any failure.
+ */
+static const struct node *
+read_target(struct req *r, struct txn *tmp, int *errp)
 {
 	const char *a;
 	char abs[ABSBUF];
-	struct txn tmp, *t;
+	struct txn *t;
+
+	if ((*errp = one_arg(r, &a)) != 0 ||
+	    (*errp = path_canon(r->c->domid, a, abs, sizeof(abs))) != 0 ||
+	    (*errp = txn_for(r, tmp, &t)) != 0)
+		return NULL;
+	return lookup(t, abs, XSD_PERM_READ, errp);
+}
+
+static void
+op_read(struct req *r)
+{
+	struct txn tmp;
 	const struct node *n;
 	int err;
 
-	if ((err = one_arg(r, &a)) != 0 ||
-	    (err = path_canon(r->c->domid, a, abs, sizeof(abs))) != 0 ||
-	    (err = txn_for(r, &tmp, &t)) != 0)
-		goto fail;
-	n = lookup(t, abs, XSD_PERM_READ, &err);
+	n = read_target(r, &tmp, &err);
 	if (n == NULL)
 		goto fail;
 	reply(r, node_value(n), n->vlen);
@@ -350,17 +363,11 @@ fail:
 static void
 op_directory(struct req *r)
 {
-	const char *a;
-	char abs[ABSBUF];
-	struct txn tmp, *t;
+	struct txn tmp;
 	const struct node *n;
 	int err;
 
-	if ((err = one_arg(r, &a)) != 0 ||
-	    (err = path_canon(r->c->domid, a, abs, sizeof(abs))) != 0 ||
-	    (err = txn_for(r, &tmp, &t)) != 0)
-		goto fail;
-	n = lookup(t, abs, XSD_PERM_READ, &err);
+	n = read_target(r, &tmp, &err);
 	if (n == NULL)
 		goto fail;
 	reply(r, n->kids != NULL ? n->kids : "", n->kidslen);
@@ -420,19 +427,14 @@ fail:
 static void
 op_get_perms(struct req *r)
 {
-	const char *a;
-	char abs[ABSBUF], one[16];
-	struct txn tmp, *t;
+	char one[16];
+	struct txn tmp;
 	const struct node *n;
 	struct buf b = { 0 };
 	uint32_t i;
 	int err;
 
-	if ((err = one_arg(r, &a)) != 0 ||
-	    (err = path_canon(r->c->domid, a, abs, sizeof(abs))) != 0 ||
-	    (err = txn_for(r, &tmp, &t)) != 0)
-		goto fail;
-	n = lookup(t, abs, XSD_PERM_READ, &err);
+	n = read_target(r, &tmp, &err);
 	if (n == NULL)
 		goto fail;
 	for (i = 0; i < n->nperms; i++) {
