@@ -1,7 +1,10 @@
 # dom0 side of bench-xenstore: xsbench (read, write, read-modify-write
 # transaction) against dom0's xenstored over its socket, then the daemon's
-# RSS and anonymous RSS before and after writing LAB_XSBENCH_FILL new nodes. Results as
-# "key value" lines in $LAB_OUT/bench.txt.
+# RSS and anonymous RSS before and after writing LAB_XSBENCH_FILL new nodes.
+# In the shim's boot, also xsbench against xsnull (a server answering every
+# request with a canned reply at once, on its own socket): the ceiling of
+# this client, as null_*_ops_s. Results as "key value" lines in
+# $LAB_OUT/bench.txt.
 : "${LAB_OUT:=/tmp/lab-out/bench-xenstore}"
 mkdir -p "$LAB_OUT"
 out=$LAB_OUT/bench.txt
@@ -53,4 +56,20 @@ nodes1=$(xenstore-ls -f / 2>/dev/null | wc -l)
 	echo "rss_bytes_per_node $(( (r1 - r0) * 1024 / (nodes1 - nodes0) ))"
 	echo "bytes_per_node $(( (a1 - a0) * 1024 / (nodes1 - nodes0) ))"
 } >>"$out"
+null=/lab/payload/bin/xsnull
+if [ "$mode" = shim ] && [ -x "$null" ]; then
+	sock=/tmp/xsnull.sock
+	"$null" "$sock" &
+	npid=$!
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
+	if XENSTORED_PATH=$sock "$bench" "$N" >"$LAB_OUT/xsnull.txt" 2>&1; then
+		cat "$LAB_OUT/xsnull.txt"
+		awk '$3 == "ops" && $7 == "ops/s" { print "null_" $1 "_ops_s " $6 }' \
+		    "$LAB_OUT/xsnull.txt" | sed 's/-/_/' >>"$out"
+	else
+		echo "null_error xsbench against xsnull failed: $(tail -n 2 "$LAB_OUT/xsnull.txt" | tr '\n' ' ')" >>"$out"
+	fi
+	kill "$npid"; wait "$npid" 2>/dev/null || true
+fi
 cat "$out"
