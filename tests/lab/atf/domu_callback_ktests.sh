@@ -8,7 +8,7 @@
 
 KT_SCENARIO=domu_callback
 KT_NAMES=$(lab_ktests)
-KT_FILTER='^(xen_|xenstore_)'
+KT_FILTER='^(xen_evtchn_|xen_upcall_|xen_ipi_|xen_ap_|xen_callout_|xenstore_)'
 
 kt_boot() {
 	lab_step_log domu domu-callback "$1"
