@@ -42,3 +42,14 @@ KTEST(cmdline_bad_option_warns)
 		KT_ASSERT(cmdline_warnings >= 1,
 		    "boot command line had an unknown option but no warning");
 }
+
+KTEST(ktest_glob_selection)
+{
+	KT_ASSERT(ktest_selected("*", "a_b"), "* must select everything");
+	KT_ASSERT(ktest_selected("x_*,a_*", "a_b"), "second alternative");
+	KT_ASSERT(!ktest_selected("x_*", "a_b"), "non-matching glob selected");
+	KT_ASSERT(!ktest_selected("*,!a_b", "a_b"), "exclusion ignored");
+	KT_ASSERT(ktest_selected("*,!a_c", "a_b"), "exclusion too wide");
+	KT_ASSERT(!ktest_selected("!a_b", "x"), "exclusions alone select nothing");
+	KT_ASSERT(!ktest_selected("", "x"), "empty glob selected");
+}

@@ -117,6 +117,41 @@ ktest_run_one(const struct ktest *t, struct ktest_ctx *ctx)
 	return (r);
 }
 
+/*
+ * A test is selected when one of the comma-separated patterns matches its
+ * name and none of the patterns written "!pattern" does.
+ */
+bool
+ktest_selected(const char *glob, const char *name)
+{
+	char pat[64];
+	bool in = false;
+
+	for (const char *p = glob; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		bool neg = len > 0 && *p == '!';
+
+		if (neg) {
+			p++;
+			len--;
+		}
+		if (len < sizeof(pat)) {
+			memcpy(pat, p, len);
+			pat[len] = '\0';
+			if (fnmatch_simple(pat, name)) {
+				if (neg)
+					return (false);
+				in = true;
+			}
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return (in);
+}
+
 int
 ktest_run(const char *glob)
 {
@@ -126,7 +161,7 @@ ktest_run(const char *glob)
 
 	panic_recover_hook = ktest_panic_recover;
 	SET_FOREACH(tp, ktest_set) {
-		if (!fnmatch_simple(glob, (*tp)->name))
+		if (!ktest_selected(glob, (*tp)->name))
 			continue;
 		ktest_one(*tp, &ctx);
 		ktest_print((*tp)->name, &ctx);

@@ -68,6 +68,8 @@ void	ktest_set_result(struct ktest_ctx *, enum ktest_result, const char *fmt, ..
  * is contained and reported as its ERROR result.
  */
 enum ktest_result ktest_run_one(const struct ktest *, struct ktest_ctx *);
+/* ktest= selection: comma-separated globs; "!glob" excludes. */
+bool	ktest_selected(const char *glob, const char *name);
 /* True if a panic now would be contained by the running test. */
 bool	ktest_recovers_panic(void);
 /* Runs the tests matching a glob; returns the number failed or in error. */
