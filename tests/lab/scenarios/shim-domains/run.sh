@@ -108,23 +108,37 @@ else
 	fi
 fi
 
+retried=
 # --- 2. the Linux peer -------------------------------------------------------
-t=$(now_ms)
-ld=$(create "$LINUX" "$LAB_SCEN/linux.cfg")
-if [ -z "$ld" ]; then
-	result xl_create_linux "fail: xl create failed: $(tail -n 3 "$LAB_OUT/xl-create-$LINUX.log" | tr '\n' ' '); shim log: $(shimlog)"
-else
+# The peer is Debian's kernel, not code under test.  Twice it triple-faulted
+# in its first second of boot here (before it touched xenstore: an emulation
+# fault of this nested TCG host, see docs/lab.md); such a crash gets one
+# announced retry.  Any other failure, or a second crash, fails the case.
+for attempt in 1 2; do
+	t=$(now_ms)
+	ld=$(create "$LINUX" "$LAB_SCEN/linux.cfg")
+	if [ -z "$ld" ]; then
+		result xl_create_linux "fail: xl create failed: $(tail -n 3 "$LAB_OUT/xl-create-$LINUX.log" | tr '\n' ' '); shim log: $(shimlog)"
+		break
+	fi
 	echo "LAB-DOMU-CREATED name=$LINUX domid=$ld create_ms=$(el "$t")"
 	if wait_until "$LINUX_S" seen "$ld" "$LINUX" 'LAB-LINUX-DOMU-UP'; then
 		echo "LAB-DOMU-READY name=$LINUX domid=$ld ready_ms=$(el "$t")"
-		result xl_create_linux "pass domid $ld reached its init marker $(el "$t") ms after xl create"
-	else
-		why="no LAB-LINUX-DOMU-UP within ${LINUX_S}s of xl create (xl state: $(state "$LINUX"))"
-		x=$(xen_says "$ld")
-		[ -n "$x" ] && why="$why; Xen says: $x"
-		result xl_create_linux "fail: $why; shim log: $(shimlog)"
+		result xl_create_linux "pass domid $ld reached its init marker $(el "$t") ms after xl create${retried:+ ($retried)}"
+		break
 	fi
-fi
+	x=$(xen_says "$ld")
+	if [ $attempt = 1 ] && echo "$x" | grep -q 'Triple fault'; then
+		retried="retried once after an early triple fault of the peer"
+		echo "LAB-SHIM-NOTE Linux peer domid $ld triple-faulted in early boot ($x); destroying it and retrying once"
+		xl destroy "$ld" >/dev/null 2>&1
+		continue
+	fi
+	why="no LAB-LINUX-DOMU-UP within ${LINUX_S}s of xl create (xl state: $(state "$LINUX"))"
+	[ -n "$x" ] && why="$why; Xen says: $x"
+	result xl_create_linux "fail: $why; shim log: $(shimlog)"
+	break
+done
 
 # --- 3. xl list shows both ---------------------------------------------------
 xl list >"$LAB_OUT/xl-list.txt" 2>&1
