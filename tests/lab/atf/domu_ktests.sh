@@ -7,8 +7,6 @@
 
 KT_SCENARIO=domu
 KT_NAMES=$(lab_ktests)
-# Run in domu-clock instead (see the scenario's xl.cfg).
-KT_EXCLUDE='^xen_pvclock_matches_tsc$'
 
 kt_boot() {
 	lab_step_log domu domu-boot "$1"
