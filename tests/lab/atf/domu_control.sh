@@ -10,45 +10,11 @@
 
 STEP=domu-control
 
-# show FILE [LINES]: the tail of one of the step's files, on stderr.
-show() {
-	f=$run/steps/$STEP/$1
-	echo "---- $1 (last ${2:-25} lines) ----" >&2
-	if [ -f "$f" ]; then
-		tail -n "${2:-25}" "$f" >&2
-	else
-		echo "(missing)" >&2
-	fi
-}
-
-# ctl_check CASE FILE...: pass, or fail with the dom0 script's reason and
-# the tails of FILE... (the step's files that show what happened).
+# ctl_check CASE FILE...: the dom0 script's verdict for CASE (see lab_verdict).
 ctl_check() {
-	case=$1
-	shift
 	[ -f "$(lab_top)/build/kernel" ] ||
 	    atf_skip "our kernel (build/kernel) is not built; the test kernel has no control driver"
-	run=$(lab_group_run domu)
-	line=$(grep -m1 "^$case " "$run/steps/$STEP/control.txt" 2>/dev/null)
-	if [ -z "$line" ]; then
-		# The step never got to this check: the lab or the step failed.
-		why=$(lab_step_reason domu "$STEP")
-		show dom0.log 40
-		echo "---- run folder $run; last lines of its serial log (no LABF dumps) ----" >&2
-		grep -av '^LABF' "$run/serial.txt" 2>/dev/null | tail -n 30 >&2
-		atf_fail "$case: no verdict from the $STEP step (step result: $why)"
-	fi
-	verdict=${line#"$case "}
-	case $verdict in
-	pass*)
-		echo "$case: $verdict"
-		return 0 ;;
-	esac
-	for f in "$@"; do
-		show "$f"
-	done
-	show dom0.log 20
-	atf_fail "$case: ${verdict#fail: }"
+	lab_verdict domu "$STEP" control.txt "" "$@"
 }
 
 atf_test_case xenstore_nodes

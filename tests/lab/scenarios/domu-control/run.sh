@@ -16,28 +16,12 @@ CONSOLE_S=${LAB_CTRL_CONSOLE_S:-10}	# xl console shows the boot log
 SHUTDOWN_S=${LAB_CTRL_SHUTDOWN_S:-15}	# xl shutdown -> gone from xl list
 REBOOT_S=${LAB_CTRL_REBOOT_S:-30}	# xl reboot -> running again, booted
 
-now_ms() {
-	read -r up _ </proc/uptime
-	echo $(( ${up%.*} * 1000 + 1${up#*.} * 10 - 1000 ))
-}
+. /lab/bin/lab-lib
 T0=$(now_ms)
-el() { echo $(( $(now_ms) - $1 )); }
 
 result() {
 	echo "$1 $2" >>"$res"
 	echo "LAB-CTRL-RESULT $1 $2"
-}
-
-# wait_until SECONDS CMD...: run CMD every 50 ms until it succeeds (0) or
-# SECONDS have passed (1).
-wait_until() {
-	_dl=$(( $(now_ms) + $1 * 1000 ))
-	shift
-	while :; do
-		"$@" && return 0
-		[ "$(now_ms)" -lt $_dl ] || return 1
-		sleep 0.05
-	done
 }
 
 # count REGEX FILE: matching lines in FILE (0 if none or no file).

@@ -18,25 +18,11 @@ RELEASE_S=${LAB_SHIM_RELEASE_S:-15}	# xl destroy -> event, gone
 OURS=shim-ours
 LINUX=shim-linux
 
-now_ms() {
-	read -r up _ </proc/uptime
-	echo $(( ${up%.*} * 1000 + 1${up#*.} * 10 - 1000 ))
-}
+. /lab/bin/lab-lib
 T0=$(now_ms)
-el() { echo $(( $(now_ms) - $1 )); }
 result() {
 	echo "$1 $2" >>"$res"
 	echo "LAB-SHIM-RESULT $1 $2"
-}
-# wait_until SECONDS CMD...: CMD every 50 ms until it succeeds or time is up.
-wait_until() {
-	_dl=$(( $(now_ms) + $1 * 1000 ))
-	shift
-	while :; do
-		"$@" && return 0
-		[ "$(now_ms)" -lt $_dl ] || return 1
-		sleep 0.05
-	done
 }
 hvlines() {
 	grep -a "^(d$1)" "$logdir/hypervisor.log" 2>/dev/null
