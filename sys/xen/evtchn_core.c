@@ -2,8 +2,12 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Event-channel core: the port table, binding and unbinding through
- * EVTCHNOP_*, and delivery from the upcall.  The ABI (2-level now) sits
+ * EVTCHNOP_*, and delivery from the upcall.  The ABI (FIFO or 2-level) sits
  * behind struct evtchn_abi.
+ *
+ * An upcall never nests: interrupts stay off while it runs, and if an entry
+ * still finds a scan running on its CPU (a handler let interrupts in), it
+ * only records that the running scan must look again, and returns.
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -12,9 +16,11 @@
 #include <sys/mutex.h>
 #include <sys/pcpu.h>
 #include <sys/systm.h>
+#include <sys/time.h>
 
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
+#include <machine/intr.h>
 #include <machine/xen/hypercall.h>
 
 #include <xen/xen_evtchn.h>
@@ -27,6 +33,21 @@ static char	evtchn_abi_want[8] = "fifo";
 TUNABLE_STR("xen.evtchn", evtchn_abi_want, sizeof(evtchn_abi_want),
     "event-channel ABI: fifo (default) or 2l");
 
+u_int	evtchn_scan_budget = EVTCHN_SCAN_BUDGET;
+TUNABLE_INT("xen.evtchn_budget", &evtchn_scan_budget,
+    "events one upcall delivers before it leaves the rest to the next");
+
+struct evtchn_scan_stats	evtchn_scan_stats[MAXCPU];
+
+/* Per CPU: a scan is running; an entry meanwhile asked for one more pass. */
+static struct {
+	bool	active;
+	bool	rescan;
+} evtchn_scanning[MAXCPU];
+
+/* How long evtchn_unbind() waits for Xen to let go of a FIFO port. */
+#define EVTCHN_UNLINK_WAIT	(2 * SBT_1S)
+
 enum evtchn_kind { EK_VIRQ, EK_IPI, EK_UNBOUND, EK_INTERDOMAIN, EK_EXISTING };
 
 struct evtchn_binding {
@@ -36,16 +57,17 @@ struct evtchn_binding {
 	u_int			virq;
 	evtchn_handler_t	*handler;
 	void			*arg;
-	uint64_t		count;
+	uint64_t		count;		/* deliveries; atomic */
 	bool			late_eoi;
-	u_int			running;	/* handlers in progress */
+	u_int			running;	/* handlers in progress; atomic */
 };
 
 static const struct evtchn_abi	*abi;
 static struct evtchn_binding	**port_table;
 static u_int			port_max;
-static struct mtx		evtchn_lock;
-static uint64_t			evtchn_stray;
+static struct mtx		evtchn_lock;	/* port_table, binding cpu */
+static uint64_t			evtchn_stray;	/* events no binding took */
+static uint64_t			evtchn_unclosed; /* ports left open, still linked */
 
 const char *
 evtchn_abi_name(void)
@@ -87,10 +109,11 @@ evtchn_deliver(evtchn_port_t port)
 	if (b == NULL) {
 		/* Nobody listens: keep a stray port from firing forever. */
 		abi->mask(port);
-		evtchn_stray++;
+		__atomic_fetch_add(&evtchn_stray, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	b->count++;
+	/* After a rebinding the old CPU may still be delivering: atomic. */
+	__atomic_fetch_add(&b->count, 1, __ATOMIC_RELAXED);
 	if (b->late_eoi)
 		abi->mask(port);	/* until the driver's evtchn_eoi() */
 	b->handler(b->arg);
@@ -100,8 +123,50 @@ evtchn_deliver(evtchn_port_t port)
 void
 evtchn_upcall(void)
 {
-	if (abi != NULL)
-		abi->scan(curcpu, evtchn_deliver);
+	u_int cpu = curcpu;
+
+	if (abi == NULL)
+		return;
+	evtchn_scan_stats[cpu].upcalls++;
+	if (evtchn_scanning[cpu].active) {
+		/* Never nest: the running scan takes what this entry was for. */
+		evtchn_scan_stats[cpu].nested++;
+		evtchn_scanning[cpu].rescan = true;
+		return;
+	}
+	evtchn_scanning[cpu].active = true;
+	do {
+		evtchn_scanning[cpu].rescan = false;
+		abi->scan(cpu, evtchn_deliver);
+	} while (evtchn_scanning[cpu].rescan);
+	evtchn_scanning[cpu].active = false;
+}
+
+void
+evtchn_scan_rearm(u_int cpu)
+{
+	KASSERT(cpu == curcpu, ("evtchn_scan_rearm for cpu%u on cpu%u", cpu,
+	    curcpu));
+	evtchn_scan_stats[cpu].budget_out++;
+	xen_upcall_rearm();
+}
+
+uint64_t
+evtchn_stray_count(void)
+{
+	return (__atomic_load_n(&evtchn_stray, __ATOMIC_RELAXED));
+}
+
+/* The only writer of port_table: under the table lock. */
+static void
+evtchn_table_set(evtchn_port_t port, struct evtchn_binding *b)
+{
+	mtx_assert(&evtchn_lock, MA_OWNED);
+	KASSERT(port < port_max, ("evtchn: port %u past the table", port));
+	KASSERT((b == NULL) != (port_table[port] == NULL),
+	    ("evtchn: port %u %s", port, b == NULL ? "not bound" :
+	    "bound twice"));
+	__atomic_store_n(&port_table[port], b, __ATOMIC_RELEASE);
 }
 
 /* Records a bound port and unmasks it unless asked not to. */
@@ -133,10 +198,10 @@ evtchn_install(evtchn_port_t port, enum evtchn_kind kind, u_int cpu, u_int virq,
 		free(b, M_EVTCHN);
 		return (EEXIST);
 	}
+	evtchn_table_set(port, b);
 	abi->mask(port);
 	abi->clear_pending(port);
 	abi->bind_to_cpu(port, cpu, cpu);
-	__atomic_store_n(&port_table[port], b, __ATOMIC_RELEASE);
 	mtx_unlock_spin(&evtchn_lock);
 
 	if ((flags & EVTCHN_BIND_MASKED) == 0)
@@ -239,6 +304,29 @@ evtchn_bind_existing(evtchn_port_t port, evtchn_handler_t *handler, void *arg,
 	return (evtchn_install(port, EK_EXISTING, 0, 0, handler, arg, flags, hp));
 }
 
+/*
+ * Waits (interrupts on, so the port's CPU can pop it) until Xen no longer
+ * holds the port on a queue.  Closing a linked port would let Xen hand the
+ * number out again while the old link is still walked.  Returns false if it
+ * stayed linked: then the port is left open rather than reused.
+ */
+static bool
+evtchn_wait_unlinked(evtchn_port_t port)
+{
+	sbintime_t end;
+
+	if (abi->is_linked == NULL || !abi->is_linked(port))
+		return (true);
+	end = sbinuptime() + EVTCHN_UNLINK_WAIT;
+	while (abi->is_linked(port)) {
+		if (sbinuptime() > end)
+			return (false);
+		for (int i = 0; i < 100; i++)
+			cpu_spinwait();
+	}
+	return (true);
+}
+
 void
 evtchn_unbind(evtchn_handle_t *hp)
 {
@@ -246,18 +334,30 @@ evtchn_unbind(evtchn_handle_t *hp)
 
 	if (b == NULL)
 		return;
+	KASSERT(intr_nesting() == 0, ("evtchn_unbind(port %u) in an interrupt "
+	    "handler", b->port));
 	*hp = NULL;
 	mtx_lock_spin(&evtchn_lock);
 	abi->mask(b->port);
-	__atomic_store_n(&port_table[b->port], NULL, __ATOMIC_RELEASE);
+	evtchn_table_set(b->port, NULL);
 	mtx_unlock_spin(&evtchn_lock);
 	/* A handler already started on another CPU finishes first. */
 	while (__atomic_load_n(&b->running, __ATOMIC_ACQUIRE) != 0)
 		cpu_spinwait();
-	if (b->kind != EK_EXISTING)
+	if (!evtchn_wait_unlinked(b->port)) {
+		__atomic_fetch_add(&evtchn_unclosed, 1, __ATOMIC_RELAXED);
+		printf("evtchn: port %u still queued by Xen; left open\n",
+		    b->port);
+	} else if (b->kind != EK_EXISTING)
 		evtchn_close_port(b->port);
 	abi->clear_pending(b->port);
 	free(b, M_EVTCHN);
+}
+
+uint64_t
+evtchn_unclosed_count(void)
+{
+	return (__atomic_load_n(&evtchn_unclosed, __ATOMIC_RELAXED));
 }
 
 void
@@ -361,7 +461,9 @@ evtchn_init(void)
 	port_max = abi->max_ports();
 	port_table = malloc(sizeof(*port_table) * port_max, M_EVTCHN,
 	    M_WAITOK | M_ZERO);
-	printf("xen: event channels: %s ABI, %u ports\n", abi->name, port_max);
+	/* The toolstack sets the domain's own limit (xl: max_event_channels). */
+	printf("xen: event channels: %s ABI, ports below %u (ABI limit)\n",
+	    abi->name, port_max);
 	return (0);
 }
 

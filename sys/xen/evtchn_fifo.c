@@ -30,6 +30,8 @@
 #define WORDS_PER_PAGE	(PAGE_SIZE / sizeof(event_word_t))
 #define MAX_PAGES	(EVTCHN_FIFO_NR_CHANNELS / WORDS_PER_PAGE)
 #define BIT(n)		((event_word_t)1 << (n))
+/* READY bits beyond the queues that exist are ignored, never walked. */
+#define READY_MASK	((1U << EVTCHN_FIFO_MAX_QUEUES) - 1)
 
 static volatile event_word_t *fifo_pages[MAX_PAGES];
 static volatile u_int	fifo_npages;
@@ -72,6 +74,9 @@ fifo_port_setup(evtchn_port_t p)
 		return (ERANGE);
 	mtx_lock_spin(&fifo_expand_lock);
 	while (error == 0 && p / WORDS_PER_PAGE >= fifo_npages) {
+		/* fifo_npages only grows, and only here, under the lock. */
+		mtx_assert(&fifo_expand_lock, MA_OWNED);
+		KASSERT(fifo_npages < MAX_PAGES, ("fifo: event array full"));
 		struct evtchn_expand_array ea;
 		vm_paddr_t pa;
 		void *va = fifo_zeroed_page(&pa);
@@ -102,6 +107,7 @@ fifo_cpu_init(u_int cpu)
 	void *va;
 	int error;
 
+	KASSERT(cpu < MAXCPU, ("fifo: cpu%u", cpu));
 	if (fifo_cb[cpu] != NULL)
 		return (0);
 	if ((va = fifo_zeroed_page(&pa)) == NULL)
@@ -201,6 +207,14 @@ fifo_unmask(evtchn_port_t p)
 		(void)HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um);
 }
 
+static bool
+fifo_is_linked(evtchn_port_t p)
+{
+	volatile event_word_t *w = fifo_word(p);
+
+	return (w != NULL && (*w & BIT(EVTCHN_FIFO_LINKED)) != 0);
+}
+
 static void
 fifo_bind_to_cpu(evtchn_port_t p __unused, u_int cpu __unused,
     u_int old __unused)
@@ -242,16 +256,17 @@ fifo_scan(u_int cpu, void (*deliver)(evtchn_port_t))
 {
 	struct vcpu_info *vi = xen_vcpu_info(cpu);
 	struct evtchn_fifo_control_block *cb = fifo_cb[cpu];
+	u_int budget = evtchn_scan_budget;
 	uint32_t ready;
 
 	if (cb == NULL)
 		return;
 	__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
-	/* A bound on the work of one upcall: a storm cannot hold the CPU forever. */
-	for (u_int budget = 4096; budget > 0;) {
-		ready = __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST);
+	for (;;) {
+		ready = __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST) &
+		    READY_MASK;
 		if (ready == 0)
-			break;
+			return;
 		while (ready != 0 && budget > 0) {
 			u_int q = (u_int)__builtin_ctz(ready);	/* highest priority */
 			evtchn_port_t port = fifo_pop(cpu, q, &ready);
@@ -265,11 +280,15 @@ fifo_scan(u_int cpu, void (*deliver)(evtchn_port_t))
 			}
 		}
 		if (ready != 0) {
-			/* Out of budget: leave the rest for the next upcall. */
+			/*
+			 * Out of budget: the queues keep their heads (ours in
+			 * fifo_head), READY says which; a new upcall walks on.
+			 */
 			__atomic_fetch_or(&cb->ready, ready, __ATOMIC_SEQ_CST);
 			__atomic_store_n(&vi->evtchn_upcall_pending, 1,
 			    __ATOMIC_SEQ_CST);
-			break;
+			evtchn_scan_rearm(cpu);
+			return;
 		}
 	}
 }
@@ -286,5 +305,6 @@ const struct evtchn_abi evtchn_abi_fifo = {
 	.unmask = fifo_unmask,
 	.is_masked = fifo_is_masked,
 	.bind_to_cpu = fifo_bind_to_cpu,
+	.is_linked = fifo_is_linked,
 	.scan = fifo_scan,
 };

@@ -3,13 +3,14 @@
  *
  * Event channels for drivers.  A binding ties a port to a handler that runs
  * in interrupt context on the CPU the port is bound to.  Drivers see only
- * this interface; the ABI underneath (2-level today, FIFO later) is chosen
- * at boot by the core.
+ * this interface; the ABI underneath (FIFO by default, or 2-level) is
+ * chosen at boot by the core.
  *
  * Locking rule: the port table is protected by one spin mutex; handlers run
  * without it, on their port's CPU, with interrupts disabled, and may call
  * evtchn_notify/mask/unmask/eoi but not bind or unbind.  evtchn_unbind()
- * returns only once no handler of that binding is still running.
+ * (thread context only) returns only once no handler of that binding is
+ * still running and Xen no longer holds the port on a FIFO queue.
  */
 #ifndef _XEN_XEN_EVTCHN_H_
 #define _XEN_XEN_EVTCHN_H_
@@ -63,7 +64,11 @@ uint64_t evtchn_count(evtchn_handle_t h);	/* deliveries so far */
 const char *evtchn_abi_name(void);
 /* Called by the machine upcall handler on the CPU that took the upcall. */
 void	evtchn_upcall(void);
-/* Number of ports the ABI supports. */
+/* Ports the ABI can address (the toolstack may allow the domain fewer). */
 u_int	evtchn_max_ports(void);
+/* Events that arrived on a port nobody had bound (it is masked then). */
+uint64_t evtchn_stray_count(void);
+/* Unbound ports left open because Xen kept them queued. */
+uint64_t evtchn_unclosed_count(void);
 
 #endif /* !_XEN_XEN_EVTCHN_H_ */

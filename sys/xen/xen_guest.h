@@ -29,6 +29,11 @@ struct vcpu_info;
 extern struct shared_info	*HYPERVISOR_shared_info;
 /* This CPU's (or another CPU's) registered vcpu_info. */
 struct vcpu_info *xen_vcpu_info(u_int cpu);
+/*
+ * Makes this vCPU take another event upcall once interrupts are on again
+ * (for a scan that left events pending); provided by the platform.
+ */
+void	xen_upcall_rearm(void);
 
 static inline bool
 xen_domain(void)

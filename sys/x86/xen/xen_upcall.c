@@ -6,6 +6,12 @@
  * local APIC and which therefore needs an EOI.  Fallback: the domain-wide
  * callback vector (HVM_PARAM_CALLBACK_IRQ), which bypasses the APIC and
  * needs none.
+ *
+ * The two differ in when Xen injects: the per-vCPU vector only when Xen
+ * itself sets evtchn_upcall_pending from 0 to 1; the callback vector at every
+ * VM entry that finds the flag set and interrupts enabled.  The callback
+ * vector is therefore not held off by an APIC in-service bit: interrupts
+ * must stay disabled in every interrupt handler, or upcalls would nest.
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -30,6 +36,7 @@
 #define MSR_X2APIC_EOI		0x80b
 #define CPUID2_X2APIC		0x00200000
 #define MSR_X2APIC_SVR		0x80f
+#define MSR_X2APIC_SELF_IPI	0x83f
 #define SVR_ENABLE		0x100
 
 u_int	xen_upcall_vector;
@@ -42,11 +49,29 @@ TUNABLE_STR("xen.upcall", xen_upcall_mode, sizeof(xen_upcall_mode),
 static void
 xen_upcall_intr(struct trapframe *tf __unused, void *arg __unused)
 {
+	KASSERT((read_rflags() & PSL_I) == 0,
+	    ("xen upcall on cpu%u with interrupts enabled", curcpu));
 	xen_upcall_count[curcpu]++;
 	evtchn_upcall();
 	/* The per-vCPU vector went through the virtual APIC: acknowledge it. */
 	if (xen_upcall_percpu)
 		wrmsr(MSR_X2APIC_EOI, 0);
+}
+
+void
+xen_upcall_rearm(void)
+{
+	if (xen_upcall_percpu) {
+		/* Held in the APIC's IRR until this upcall's EOI. */
+		wrmsr(MSR_X2APIC_SELF_IPI, xen_upcall_vector);
+		return;
+	}
+	/*
+	 * The callback vector follows the flag the scan set again: any VM
+	 * exit makes Xen look at it, and with interrupts off here it opens an
+	 * interrupt window, so the upcall comes as soon as they are on.
+	 */
+	(void)HYPERVISOR_xen_version(XENVER_version, NULL);
 }
 
 uint64_t
