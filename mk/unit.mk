@@ -25,7 +25,14 @@ UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 	tests/unit/hosted_kern.c
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
 UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test \
-	xs_ring_test xs_msg_test
+	xs_ring_test xs_msg_test evtchn_test
+
+# The event-channel core and ABIs over the fake hypervisor (evtchn_test).
+UNIT_EVTCHN_SRC := sys/xen/evtchn_core.c sys/xen/evtchn_fifo.c \
+	sys/xen/evtchn_2l.c sys/xen/xen_errno.c tests/unit/fake_xen.c
+UNIT_EVTCHN_OBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_EVTCHN_SRC))
+$(UNIT_DIR)/evtchn_test: $(UNIT_EVTCHN_OBJS) $(UNIT_OBJ)/hosted_thread.o
+$(UNIT_DIR)/evtchn_test: UNIT_LIBS += -lpthread
 
 ALL_TARGETS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS))
 TEST_PREREQS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS)) $(UNIT_DIR)/Kyuafile
@@ -45,7 +52,7 @@ $(UNIT_OBJ)/k/%.o: %.c $(UNIT_REDEFS) $(KINC)/.stamp
 	@objcopy --redefine-syms=$(UNIT_REDEFS) $@.raw.o $@
 	@rm -f $@.raw.o
 
-$(UNIT_OBJ)/hosted_shim.o: tests/unit/hosted_shim.c
+$(UNIT_OBJ)/hosted_%.o: tests/unit/hosted_%.c
 	@mkdir -p $(@D)
 	@echo "  CC [unit] $<"
 	@gcc $(UNIT_CFLAGS) -c $< -o $@
@@ -59,5 +66,5 @@ $(UNIT_DIR)/Kyuafile: tests/unit/Kyuafile
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 
--include $(UNIT_KOBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
+-include $(UNIT_KOBJS:.o=.d) $(UNIT_EVTCHN_OBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
 .SECONDARY: $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.o,$(UNIT_PROGS))

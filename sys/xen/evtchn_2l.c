@@ -90,15 +90,21 @@ l2_unmask(evtchn_port_t p)
 {
 	struct evtchn_unmask um = { .port = p };
 
+	if (!l2_is_pending(p)) {
+		__atomic_fetch_and(&l2_masks()[WORD(p)], ~BIT(p), __ATOMIC_SEQ_CST);
+		/*
+		 * Look again after the clear: an event arriving just before
+		 * it saw the mask and set only its pending bit.
+		 */
+		if (!l2_is_pending(p))
+			return;
+		l2_mask(p);
+	}
 	/*
-	 * Clear first, then look: an event that came while the port was
-	 * masked set only its pending bit, and only Xen can then raise the
-	 * selector and the upcall on the right vCPU.  Looking first would
-	 * lose an event arriving between the look and the clear.
+	 * Only Xen can raise the selector and the upcall on the port's vCPU,
+	 * and it does so only when it finds the mask set and clears it itself.
 	 */
-	__atomic_fetch_and(&l2_masks()[WORD(p)], ~BIT(p), __ATOMIC_SEQ_CST);
-	if (l2_is_pending(p))
-		(void)HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um);
+	(void)HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um);
 }
 
 static void

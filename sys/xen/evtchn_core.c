@@ -63,11 +63,20 @@ struct evtchn_binding {
 };
 
 static const struct evtchn_abi	*abi;
+static void	evtchn_close_port(evtchn_port_t port);
 static struct evtchn_binding	**port_table;
 static u_int			port_max;
 static struct mtx		evtchn_lock;	/* port_table, binding cpu */
 static uint64_t			evtchn_stray;	/* events no binding took */
-static uint64_t			evtchn_unclosed; /* ports left open, still linked */
+/*
+ * Unbound ports Xen still held queued when they were unbound: closed later
+ * (at the next bind or unbind) once the scan has popped them.  Until then
+ * Xen cannot hand their numbers out again.
+ */
+#define EVTCHN_DEFERRED_MAX	64
+static evtchn_port_t		evtchn_deferred[EVTCHN_DEFERRED_MAX];
+static u_int			evtchn_ndeferred;	/* under evtchn_lock */
+static uint64_t			evtchn_leaked;	/* deferred list was full */
 
 const char *
 evtchn_abi_name(void)
@@ -169,6 +178,27 @@ evtchn_table_set(evtchn_port_t port, struct evtchn_binding *b)
 	__atomic_store_n(&port_table[port], b, __ATOMIC_RELEASE);
 }
 
+/* Closes the deferred ports Xen has let go of since (thread context). */
+static void
+evtchn_close_deferred(void)
+{
+	evtchn_port_t ready[EVTCHN_DEFERRED_MAX];
+	u_int n = 0;
+
+	mtx_lock_spin(&evtchn_lock);
+	for (u_int i = 0; i < evtchn_ndeferred;) {
+		if (abi->is_linked(evtchn_deferred[i])) {
+			i++;
+			continue;
+		}
+		ready[n++] = evtchn_deferred[i];
+		evtchn_deferred[i] = evtchn_deferred[--evtchn_ndeferred];
+	}
+	mtx_unlock_spin(&evtchn_lock);
+	for (u_int i = 0; i < n; i++)
+		evtchn_close_port(ready[i]);
+}
+
 /* Records a bound port and unmasks it unless asked not to. */
 static int
 evtchn_install(evtchn_port_t port, enum evtchn_kind kind, u_int cpu, u_int virq,
@@ -179,6 +209,7 @@ evtchn_install(evtchn_port_t port, enum evtchn_kind kind, u_int cpu, u_int virq,
 
 	if (port >= port_max)
 		return (ERANGE);
+	evtchn_close_deferred();
 	if (abi->port_setup != NULL && (error = abi->port_setup(port)) != 0)
 		return (error);
 	b = malloc(sizeof(*b), M_EVTCHN, M_NOWAIT | M_ZERO);
@@ -344,20 +375,31 @@ evtchn_unbind(evtchn_handle_t *hp)
 	/* A handler already started on another CPU finishes first. */
 	while (__atomic_load_n(&b->running, __ATOMIC_ACQUIRE) != 0)
 		cpu_spinwait();
-	if (!evtchn_wait_unlinked(b->port)) {
-		__atomic_fetch_add(&evtchn_unclosed, 1, __ATOMIC_RELAXED);
-		printf("evtchn: port %u still queued by Xen; left open\n",
+	if (b->kind != EK_EXISTING && !evtchn_wait_unlinked(b->port)) {
+		mtx_lock_spin(&evtchn_lock);
+		if (evtchn_ndeferred < EVTCHN_DEFERRED_MAX)
+			evtchn_deferred[evtchn_ndeferred++] = b->port;
+		else
+			evtchn_leaked++;
+		mtx_unlock_spin(&evtchn_lock);
+		printf("evtchn: port %u still queued by Xen; closed later\n",
 		    b->port);
 	} else if (b->kind != EK_EXISTING)
 		evtchn_close_port(b->port);
 	abi->clear_pending(b->port);
 	free(b, M_EVTCHN);
+	evtchn_close_deferred();
 }
 
 uint64_t
 evtchn_unclosed_count(void)
 {
-	return (__atomic_load_n(&evtchn_unclosed, __ATOMIC_RELAXED));
+	uint64_t n;
+
+	mtx_lock_spin(&evtchn_lock);
+	n = evtchn_ndeferred + evtchn_leaked;
+	mtx_unlock_spin(&evtchn_lock);
+	return (n);
 }
 
 void

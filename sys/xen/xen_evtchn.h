@@ -68,7 +68,7 @@ void	evtchn_upcall(void);
 u_int	evtchn_max_ports(void);
 /* Events that arrived on a port nobody had bound (it is masked then). */
 uint64_t evtchn_stray_count(void);
-/* Unbound ports left open because Xen kept them queued. */
+/* Unbound ports not closed yet because Xen still held them queued. */
 uint64_t evtchn_unclosed_count(void);
 
 #endif /* !_XEN_XEN_EVTCHN_H_ */

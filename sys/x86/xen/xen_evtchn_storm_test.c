@@ -3,9 +3,10 @@
  *
  * Event storms and upcall rules under the real hypervisor:
  * - a port that raises itself again from its own handler floods its vCPU
- *   past the scan budget; afterwards that vCPU must still take its PV timer
- *   and IPIs (a scan that stops on its budget must get a new upcall, in
- *   either upcall mode and either ABI);
+ *   past the scan budget, and a burst of more ports than the budget is
+ *   raised while the vCPU has interrupts off; afterwards that vCPU must
+ *   still take every event, its PV timer and IPIs (a scan that stops on its
+ *   budget must get a new upcall, in either upcall mode and either ABI);
  * - an upcall entered while one runs on the same CPU does not nest;
  * - unbinding a FIFO port Xen still holds queued waits for it to be popped.
  */
@@ -83,13 +84,46 @@ wait_for(volatile u_int *v, u_int want, sbintime_t timo)
 	return (true);
 }
 
+static volatile u_int	hold_state;
+
+/* Keeps interrupts off on its CPU for a while, so nothing pops its queues. */
+static void
+hold_thread(void *arg __unused)
+{
+	sbintime_t end;
+
+	disable_intr();
+	__atomic_store_n(&hold_state, 1, __ATOMIC_SEQ_CST);
+	end = sbinuptime() + 300 * SBT_1MS;
+	while (sbinuptime() < end)
+		cpu_spinwait();
+	enable_intr();
+	__atomic_store_n(&hold_state, 2, __ATOMIC_SEQ_CST);
+}
+
+/* The vCPU's timer and an IPI to it must arrive. */
+static bool
+cpu_alive(u_int cpu, u_int vector)
+{
+	struct callout co;
+	bool timer_ok, ipi_ok;
+
+	probe_timer_cpu = probe_ipi_cpu = ~0U;
+	callout_init(&co, 1);
+	callout_reset_sbt_on(&co, SBT_1MS, probe_callout, NULL, (int)cpu);
+	apic_ops.ipi_vectored(vector, pcpu_find(cpu)->pc_apic_id);
+	timer_ok = wait_for(&probe_timer_cpu, cpu, 2 * SBT_1S);
+	ipi_ok = wait_for(&probe_ipi_cpu, cpu, 2 * SBT_1S);
+	callout_drain(&co);
+	return (timer_ok && ipi_ok);
+}
+
 KTEST(xen_evtchn_storm_keeps_cpu_alive)
 {
 	static struct storm st;
-	struct callout co;
 	u_int cpu = mp_ncpus >= 2 ? 1 : 0, vector, saved;
 	uint64_t out0;
-	bool flood_done, timer_ok, ipi_ok, repaired = false;
+	bool flood_done, alive;
 	int error;
 
 	if (!xen_domain())
@@ -118,25 +152,7 @@ KTEST(xen_evtchn_storm_keeps_cpu_alive)
 	flood_done = wait_for(&st.count, STORM_EVENTS, 10 * SBT_1S);
 	evtchn_scan_budget = saved;
 
-	/* After the storm: the flooded vCPU's timer and an IPI to it. */
-	probe_timer_cpu = probe_ipi_cpu = ~0U;
-	callout_init(&co, 1);
-	callout_reset_sbt_on(&co, SBT_1MS, probe_callout, NULL, (int)cpu);
-	apic_ops.ipi_vectored(vector, pcpu_find(cpu)->pc_apic_id);
-	timer_ok = wait_for(&probe_timer_cpu, cpu, 2 * SBT_1S);
-	ipi_ok = wait_for(&probe_ipi_cpu, cpu, 2 * SBT_1S);
-	if (!timer_ok || !ipi_ok) {
-		/*
-		 * The vCPU went silent: clear the flag the scan left set, so
-		 * that Xen's next event injects again and the rest of the run
-		 * is not lost with this test.
-		 */
-		__atomic_store_n(&xen_vcpu_info(cpu)->evtchn_upcall_pending, 0,
-		    __ATOMIC_SEQ_CST);
-		apic_ops.ipi_vectored(vector, pcpu_find(cpu)->pc_apic_id);
-		repaired = wait_for(&probe_ipi_cpu, cpu, 2 * SBT_1S);
-	}
-	callout_drain(&co);
+	alive = cpu_alive(cpu, vector);
 	intr_free_vector(vector);
 	evtchn_unbind(&st.b);
 	evtchn_unbind(&st.a);
@@ -146,12 +162,76 @@ KTEST(xen_evtchn_storm_keeps_cpu_alive)
 	KT_ASSERT(st.wrong_cpu == 0, "%u events on another CPU", st.wrong_cpu);
 	KT_ASSERT(evtchn_scan_stats[cpu].budget_out > out0,
 	    "the flood never ran a scan out of its budget");
-	KT_ASSERT(timer_ok && ipi_ok, "cpu%u after the storm: timer %s, IPI %s%s",
-	    cpu, timer_ok ? "ok" : "lost", ipi_ok ? "ok" : "lost",
-	    repaired ? " (recovered by hand)" : "");
+	KT_ASSERT(alive, "cpu%u lost its timer or IPI after the storm", cpu);
 	KT_NOTE("%s, cpu%u: %u events, %lu scans stopped on a budget of %u; "
 	    "timer and IPI arrived after", evtchn_abi_name(), cpu, STORM_EVENTS,
 	    evtchn_scan_stats[cpu].budget_out - out0, STORM_BUDGET);
+}
+
+#define BURST_BUDGET	16
+#define BURST_PAIRS	48
+
+static struct loop_seen	burst_seen;
+
+/* More pending ports than one scan may take, and nothing raised after. */
+KTEST(xen_evtchn_burst_past_budget)
+{
+	static evtchn_handle_t a[BURST_PAIRS], b[BURST_PAIRS];
+	u_int cpu = 1, vector, saved, n = 0;
+	uint64_t out0;
+	bool held, all, alive = false;
+	int error;
+
+	if (!xen_domain())
+		KT_SKIP("not running on Xen");
+	if (mp_ncpus < 2)
+		KT_SKIP("one vCPU");
+	burst_seen.count = 0;
+	for (error = 0; n < BURST_PAIRS; n++) {
+		error = loop_pair_handler(0, NULL, &burst_seen, &a[n], &b[n]);
+		if (error == 0 && (error = evtchn_bind_cpu(a[n], cpu)) != 0) {
+			evtchn_unbind(&b[n]);
+			evtchn_unbind(&a[n]);
+		}
+		if (error != 0)
+			break;
+	}
+	if (error == 0)
+		error = intr_alloc_vector(probe_ipi, NULL, &vector);
+	if (error != 0) {
+		for (u_int i = 0; i < n; i++) {
+			evtchn_unbind(&b[i]);
+			evtchn_unbind(&a[i]);
+		}
+		KT_FAIL("set-up after %u pairs: %d", n, error);
+	}
+	saved = evtchn_scan_budget;
+	evtchn_scan_budget = BURST_BUDGET;
+	out0 = evtchn_scan_stats[cpu].budget_out;
+	hold_state = 0;
+	error = kthread_add(hold_thread, NULL, NULL, (int)cpu, "evtchn-hold");
+	held = error == 0 && wait_for(&hold_state, 1, 2 * SBT_1S);
+	for (u_int i = 0; held && i < n; i++)
+		evtchn_notify(b[i]);
+	all = held && wait_for(&burst_seen.count, n, 3 * SBT_1S);
+	if (held)
+		alive = cpu_alive(cpu, vector);
+	evtchn_scan_budget = saved;
+	(void)wait_for(&hold_state, 2, 2 * SBT_1S);
+	intr_free_vector(vector);
+	for (u_int i = 0; i < n; i++) {
+		evtchn_unbind(&b[i]);
+		evtchn_unbind(&a[i]);
+	}
+	KT_ASSERT(held, "cpu%u never held its interrupts off (error %d)", cpu,
+	    error);
+	KT_ASSERT(all, "%u of %u events delivered", burst_seen.count, n);
+	KT_ASSERT(evtchn_scan_stats[cpu].budget_out > out0,
+	    "no scan ran out of its budget of %u", BURST_BUDGET);
+	KT_ASSERT(alive, "cpu%u lost its timer or IPI after the burst", cpu);
+	KT_NOTE("%s: %u events raised at once on cpu%u, budget %u: all "
+	    "delivered, %lu budget stops, timer and IPI after", evtchn_abi_name(),
+	    n, cpu, BURST_BUDGET, evtchn_scan_stats[cpu].budget_out - out0);
 }
 
 struct nest {
@@ -210,23 +290,6 @@ KTEST(xen_evtchn_upcall_never_nests)
 	KT_ASSERT(evtchn_scan_stats[0].nested == nested0 + 1,
 	    "nested entries counted: %lu", evtchn_scan_stats[0].nested - nested0);
 	KT_NOTE("nested entry deferred to the running scan, which delivered it");
-}
-
-static volatile u_int	hold_state;
-
-/* Keeps interrupts off on its CPU for a while, so nothing pops its queues. */
-static void
-hold_thread(void *arg __unused)
-{
-	sbintime_t end;
-
-	disable_intr();
-	__atomic_store_n(&hold_state, 1, __ATOMIC_SEQ_CST);
-	end = sbinuptime() + 300 * SBT_1MS;
-	while (sbinuptime() < end)
-		cpu_spinwait();
-	enable_intr();
-	__atomic_store_n(&hold_state, 2, __ATOMIC_SEQ_CST);
 }
 
 KTEST(xen_evtchn_fifo_unbind_waits_unlinked)

@@ -20,6 +20,7 @@
 #include <sys/systm.h>
 
 #include <machine/cpufunc.h>
+#include <machine/frame.h>
 #include <machine/intr.h>
 
 #include <x86/xen/hypercall.h>
@@ -47,10 +48,15 @@ TUNABLE_STR("xen.upcall", xen_upcall_mode, sizeof(xen_upcall_mode),
     "percpu (per-vCPU vector, default) or callback (global callback vector)");
 
 static void
-xen_upcall_intr(struct trapframe *tf __unused, void *arg __unused)
+xen_upcall_intr(struct trapframe *tf, void *arg __unused)
 {
-	KASSERT((read_rflags() & PSL_I) == 0,
-	    ("xen upcall on cpu%u with interrupts enabled", curcpu));
+	/*
+	 * An upcall that interrupted another interrupt handler means that
+	 * handler ran with interrupts enabled: name where.
+	 */
+	KASSERT(intr_nesting() <= 1 || (tf->tf_rflags & PSL_I) == 0,
+	    ("xen upcall nested on cpu%u: a handler enabled interrupts at rip "
+	    "%#lx", curcpu, tf->tf_rip));
 	xen_upcall_count[curcpu]++;
 	evtchn_upcall();
 	/* The per-vCPU vector went through the virtual APIC: acknowledge it. */
