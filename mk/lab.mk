@@ -35,7 +35,7 @@ $(LAB_TK_OUT)/kernel.ktests: $(LAB_TK_DIR)/main.c
 	sed -n 's/^[[:space:]]*X(\([A-Za-z_0-9]*\)).*/\1/p' $< >$@
 
 # ATF programs, installed with their Kyuafile into build/tests/lab.
-LAB_ATF_PROGS	:= domu_ktests domu_control dom0_ktests lab_linux_domu lab_selftest domu_2l_ktests
+LAB_ATF_PROGS	:= domu_ktests domu_control dom0_ktests lab_linux_domu lab_selftest domu_2l_ktests domu_callback_ktests
 # shim_domains: our xenstored-shim as dom0's xenstored (group "shim").
 LAB_ATF_PROGS	+= shim_domains
 LAB_ATF_PROGS	+= lab_failure_modes
