@@ -396,7 +396,6 @@ xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
 		/* The daemon holds part of a message: the stream is lost. */
 		XS_STAT_INC(timeouts);
 		xs_mark_broken("request timed out half-written");
-		error = ETIMEDOUT;
 	} else
 		XS_STAT_INC(timeouts);
 
