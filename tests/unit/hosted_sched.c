@@ -122,10 +122,17 @@ hs_switch(void)
 			    (first == NULL || s->wake_at < first->wake_at))
 				first = s;
 		}
-		if (first == NULL)
+		if (first == NULL) {
+			for (int i = 0; i < hs_nslots; i++)
+				printf("hosted_sched: %s state %d on %s\n",
+				    hs_slots[i].td->td_name,
+				    hs_slots[i].td->td_state,
+				    hs_slots[i].td->td_wmesg != NULL ?
+				    hs_slots[i].td->td_wmesg : "-");
 			panic("hosted_sched: deadlock, every thread sleeps "
-			    "forever (%s on %s)", cur->td_name,
-			    cur->td_wmesg != NULL ? cur->td_wmesg : "-");
+			    "forever (thread0 on %s)", thread0.td_wmesg != NULL ?
+			    thread0.td_wmesg : "-");
+		}
 		if (hs_now < first->wake_at)
 			hs_now = first->wake_at;
 		hs_make_runnable(first->td, EWOULDBLOCK);
