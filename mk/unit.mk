@@ -26,6 +26,7 @@ UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
 UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test \
 	xs_ring_test xs_msg_test evtchn_test
+UNIT_PROGS += xs_client_test
 
 # The event-channel core and ABIs over the fake hypervisor (evtchn_test).
 UNIT_EVTCHN_SRC := sys/xen/evtchn_core.c sys/xen/evtchn_fifo.c \
@@ -66,5 +67,22 @@ $(UNIT_DIR)/Kyuafile: tests/unit/Kyuafile
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 
+# Code that sleeps: the hosted scheduler (kernel half, libc half) wraps
+# kern_yield, which hosted_kern.c keeps as a no-op for the other programs.
+UNIT_SCHED_OBJS := $(UNIT_OBJ)/k/tests/unit/hosted_sched.o $(UNIT_OBJ)/hosted_ctx.o
+UNIT_SCHED_LIBS := -Wl,--wrap=kern_yield
+
+$(UNIT_OBJ)/hosted_ctx.o: tests/unit/hosted_ctx.c
+	@mkdir -p $(@D)
+	@echo "  CC [unit] $<"
+	@gcc $(UNIT_CFLAGS) -c $< -o $@
+
+# xenstore client over a fake daemon.
+$(UNIT_DIR)/xs_client_test: $(UNIT_SCHED_OBJS) \
+	$(UNIT_OBJ)/k/tests/unit/fake_xsd.o $(UNIT_OBJ)/k/sys/xen/xs_client.o \
+	$(UNIT_OBJ)/k/sys/xen/xs_ops.o
+$(UNIT_DIR)/xs_client_test: UNIT_LIBS += $(UNIT_SCHED_LIBS)
+
 -include $(UNIT_KOBJS:.o=.d) $(UNIT_EVTCHN_OBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
-.SECONDARY: $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.o,$(UNIT_PROGS))
+.SECONDARY: $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.o,$(UNIT_PROGS)) $(UNIT_KOBJS) \
+	$(UNIT_EVTCHN_OBJS)

@@ -9,6 +9,20 @@
  * or type, a reply nobody asked for, or a malformed watch event is counted
  * and dropped; a corrupt ring stops the client, failing requests with
  * EPROTO instead of hanging them.
+ *
+ * Timeouts: a request has one deadline, taken when it starts; every wait
+ * sleeps for the time left to it, computed from one clock read, and is never
+ * 0 (msleep's "forever").  A request that times out after part of it went
+ * into the ring leaves the byte stream out of step with the daemon, so the
+ * client stops (as for a corrupt ring).  A request written whole whose reply
+ * does not come in time keeps the connection: the late reply arrives with a
+ * req_id nobody waits for and is dropped and counted.
+ *
+ * Locks: request_lock (sleep) serialises requests; rx_lock (spin) covers
+ * cur, broken and the wakeup channels of the reply and request rings;
+ * watch_lock (spin) covers the watch list, their event queues and
+ * running_watch.  rx_lock and watch_lock are never held together.  The
+ * statistics are atomic counters, so they need no lock.
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -32,6 +46,14 @@ MALLOC_DEFINE(M_XENSTORE, "xenstore", "xenstore client");
 static int	xs_timeout_ms = 20000;
 TUNABLE_INT("xenstore.timeout_ms", &xs_timeout_ms, "xenstore request timeout");
 
+/* A timeout tunable of 0 or less means this, never "wait forever". */
+#define XS_TIMEOUT_MIN_MS	1
+/*
+ * Messages the reader handles in a row before it yields: a daemon that keeps
+ * the reply ring full must not keep the other threads of its CPU off it.
+ */
+#define XS_READER_BURST		32
+
 struct xs_watch_event {
 	STAILQ_ENTRY(xs_watch_event) link;
 	char		path[];
@@ -47,32 +69,64 @@ struct xs_reply {
 };
 
 static struct {
-	struct xenstore_domain_interface *intf;
+	/* req_prod side under request_lock; rsp_cons side: the reader only. */
+	struct xs_ring		ring;
 	evtchn_handle_t		evtchn;
 	bool			ready;
-	bool			broken;		/* ring corrupt: give up */
+	bool			broken;		/* rx_lock: stream lost, give up */
 	struct mtx		request_lock;	/* one request at a time */
 	struct mtx		rx_lock;	/* spin: reply state, wakeups */
 	struct mtx		watch_lock;	/* spin: watch list, event queues */
-	struct xs_reply		*cur;
+	struct xs_reply		*cur;		/* rx_lock */
 	uint32_t		next_req_id;
 	LIST_HEAD(, xs_watch)	watches;
-	struct xs_stats		stats;
-	struct xs_watch		*running_watch;	/* callback in progress */
+	struct xs_stats		stats;		/* atomics, see XS_STAT_INC */
+	struct xs_watch		*running_watch;	/* watch_lock: callback running */
 	struct thread		*watch_td;
 	int			rx_wait, tx_wait, watch_wait;	/* channels */
 } xs;
 
+/* Counters are bumped from threads holding different locks, or none. */
+#define XS_STAT_INC(field)						\
+	__atomic_fetch_add(&xs.stats.field, 1, __ATOMIC_RELAXED)
+
 bool
 xs_ready(void)
 {
-	return (xs.ready && !xs.broken);
+	return (xs.ready && !__atomic_load_n(&xs.broken, __ATOMIC_ACQUIRE));
 }
 
+/* Each counter is read atomically; together they are not one snapshot. */
 void
 xs_get_stats(struct xs_stats *st)
 {
-	*st = xs.stats;
+	st->requests = __atomic_load_n(&xs.stats.requests, __ATOMIC_RELAXED);
+	st->replies = __atomic_load_n(&xs.stats.replies, __ATOMIC_RELAXED);
+	st->timeouts = __atomic_load_n(&xs.stats.timeouts, __ATOMIC_RELAXED);
+	st->bad_replies = __atomic_load_n(&xs.stats.bad_replies,
+	    __ATOMIC_RELAXED);
+	st->watch_events = __atomic_load_n(&xs.stats.watch_events,
+	    __ATOMIC_RELAXED);
+	st->watch_dropped = __atomic_load_n(&xs.stats.watch_dropped,
+	    __ATOMIC_RELAXED);
+}
+
+/* The request's timeout, never 0 (which msleep would take as "forever"). */
+static sbintime_t
+xs_request_timeout(void)
+{
+	int ms = xs_timeout_ms;
+
+	return (mstosbt(MAX(ms, XS_TIMEOUT_MIN_MS)));
+}
+
+/* Time left before deadline from one clock read; 0 once it has passed. */
+static sbintime_t
+xs_time_left(sbintime_t deadline)
+{
+	sbintime_t now = sbinuptime();
+
+	return (now < deadline ? deadline - now : 0);
 }
 
 static void
@@ -87,6 +141,7 @@ xs_intr(void *arg __unused)
 static void
 xs_fail_current(int error)
 {
+	mtx_assert(&xs.rx_lock, MA_OWNED);
 	if (xs.cur != NULL && !xs.cur->done) {
 		xs.cur->error = error;
 		xs.cur->done = true;
@@ -99,14 +154,17 @@ xs_mark_broken(const char *why)
 {
 	printf("xenstore: %s; client stopped\n", why);
 	mtx_lock_spin(&xs.rx_lock);
-	xs.broken = true;
+	__atomic_store_n(&xs.broken, true, __ATOMIC_RELEASE);
 	xs_fail_current(EPROTO);
 	mtx_unlock_spin(&xs.rx_lock);
 }
 
-/* Reads exactly len bytes from the reply ring, sleeping while it is empty. */
+/*
+ * Reads exactly len bytes from the reply ring, sleeping while it is empty;
+ * *slept says whether it had to.
+ */
 static int
-xs_read_exact(void *buf, size_t len)
+xs_read_exact(void *buf, size_t len, bool *slept)
 {
 	char *p = buf;
 
@@ -114,10 +172,12 @@ xs_read_exact(void *buf, size_t len)
 		ssize_t n;
 
 		mtx_lock_spin(&xs.rx_lock);
-		while ((n = xs_ring_avail(xs.intf)) == 0)
+		while ((n = xs_ring_avail(&xs.ring)) == 0) {
+			*slept = true;
 			msleep(&xs.rx_wait, &xs.rx_lock, "xsrx", 0);
+		}
 		mtx_unlock_spin(&xs.rx_lock);
-		if (n < 0 || (n = xs_ring_get(xs.intf, p, len)) < 0)
+		if (n < 0 || (n = xs_ring_get(&xs.ring, p, len)) < 0)
 			return (EPROTO);
 		evtchn_notify(xs.evtchn);	/* space freed for the daemon */
 		p += n;
@@ -136,7 +196,7 @@ xs_watch_event(char *body, size_t len)
 	size_t plen;
 
 	if (xs_msg_watch_event(body, len, &path, &token) != 0) {
-		xs.stats.bad_replies++;
+		XS_STAT_INC(bad_replies);
 		return;
 	}
 	plen = strlen(path);
@@ -149,7 +209,7 @@ xs_watch_event(char *body, size_t len)
 	if (w == NULL || ev == NULL || w->pending >= w->max_pending) {
 		if (w != NULL)
 			w->dropped++;
-		xs.stats.watch_dropped++;
+		XS_STAT_INC(watch_dropped);
 		mtx_unlock_spin(&xs.watch_lock);
 		free(ev, M_XENSTORE);
 		return;
@@ -157,7 +217,9 @@ xs_watch_event(char *body, size_t len)
 	memcpy(ev->path, path, plen + 1);
 	STAILQ_INSERT_TAIL(&w->events, ev, link);
 	w->pending++;
-	xs.stats.watch_events++;
+	KASSERT(w->pending <= w->max_pending, ("xenstore: watch %s queued %u > %u",
+	    w->node, w->pending, w->max_pending));
+	XS_STAT_INC(watch_events);
 	wakeup(&xs.watch_wait);
 	mtx_unlock_spin(&xs.watch_lock);
 }
@@ -165,27 +227,36 @@ xs_watch_event(char *body, size_t len)
 static void
 xs_reader(void *arg __unused)
 {
+	u_int burst = 0;
+
 	for (;;) {
 		struct xsd_sockmsg hdr;
 		char *body;
+		bool slept = false;
 
-		if (xs_read_exact(&hdr, sizeof(hdr)) != 0) {
+		if (burst >= XS_READER_BURST) {
+			kern_yield();
+			burst = 0;
+		}
+		if (xs_read_exact(&hdr, sizeof(hdr), &slept) != 0) {
 			xs_mark_broken("reply ring indexes corrupt");
 			break;
 		}
 		/* Validate the copy: a bad length would desynchronise the stream. */
 		if (xs_msg_header_check(&hdr) != 0) {
-			xs.stats.bad_replies++;
+			XS_STAT_INC(bad_replies);
 			xs_mark_broken("malformed reply header");
 			break;
 		}
 		body = malloc(hdr.len + 1, M_XENSTORE, M_WAITOK);
-		if (xs_read_exact(body, hdr.len) != 0) {
+		if (xs_read_exact(body, hdr.len, &slept) != 0) {
 			free(body, M_XENSTORE);
 			xs_mark_broken("reply ring indexes corrupt");
 			break;
 		}
 		body[hdr.len] = '\0';
+		/* Only messages that came without waiting make a burst. */
+		burst = slept ? 1 : burst + 1;
 		if (hdr.type == XS_WATCH_EVENT) {
 			xs_watch_event(body, hdr.len);
 			free(body, M_XENSTORE);
@@ -197,11 +268,11 @@ xs_reader(void *arg __unused)
 			xs.cur->body = body;
 			xs.cur->len = hdr.len;
 			xs.cur->done = true;
-			xs.stats.replies++;
+			XS_STAT_INC(replies);
 			wakeup(xs.cur);
 			body = NULL;
 		} else {
-			xs.stats.bad_replies++;	/* late (timed out) or unknown */
+			XS_STAT_INC(bad_replies);	/* late (timed out) or unknown */
 		}
 		mtx_unlock_spin(&xs.rx_lock);
 		free(body, M_XENSTORE);
@@ -227,6 +298,8 @@ xs_watcher(void *arg __unused)
 			msleep(&xs.watch_wait, &xs.watch_lock, "xswatch", 0);
 		}
 		STAILQ_REMOVE_HEAD(&w->events, link);
+		KASSERT(w->pending > 0, ("xenstore: watch %s pending underflow",
+		    w->node));
 		w->pending--;
 		w->delivered++;
 		xs.running_watch = w;
@@ -240,28 +313,37 @@ xs_watcher(void *arg __unused)
 	}
 }
 
-/* Writes all of buf into the request ring, waiting for space as needed. */
+/*
+ * Writes all of buf into the request ring, waiting for space until the
+ * deadline; *written counts the bytes that went in.
+ */
 static int
-xs_write_all(const void *buf, size_t len, sbintime_t deadline)
+xs_write_all(const void *buf, size_t len, sbintime_t deadline, size_t *written)
 {
 	const char *p = buf;
 
+	mtx_assert(&xs.request_lock, MA_OWNED);
 	while (len > 0) {
-		ssize_t n = xs_ring_put(xs.intf, p, len);
+		ssize_t n = xs_ring_put(&xs.ring, p, len);
+		sbintime_t left;
 
 		if (n < 0)
 			return (EPROTO);
 		p += n;
 		len -= (size_t)n;
+		*written += (size_t)n;
 		if (len == 0)
 			break;
 		evtchn_notify(xs.evtchn);
 		mtx_lock_spin(&xs.rx_lock);
-		if (xs_ring_space(xs.intf) == 0 && sbinuptime() < deadline)
-			msleep(&xs.tx_wait, &xs.rx_lock, "xstx", deadline - sbinuptime());
+		if (xs_ring_space(&xs.ring) == 0) {
+			if ((left = xs_time_left(deadline)) == 0) {
+				mtx_unlock_spin(&xs.rx_lock);
+				return (ETIMEDOUT);
+			}
+			msleep(&xs.tx_wait, &xs.rx_lock, "xstx", left);
+		}
 		mtx_unlock_spin(&xs.rx_lock);
-		if (sbinuptime() >= deadline)
-			return (ETIMEDOUT);
 	}
 	return (0);
 }
@@ -273,7 +355,7 @@ xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
 	struct xsd_sockmsg hdr;
 	struct xs_reply reply;
 	sbintime_t deadline;
-	size_t total = 0;
+	size_t total = 0, written = 0;
 	int error;
 
 	if (!xs.ready)
@@ -284,38 +366,49 @@ xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
 		return (E2BIG);
 
 	mtx_lock(&xs.request_lock);
-	if (xs.broken) {
-		mtx_unlock(&xs.request_lock);
-		return (EPROTO);
-	}
+	deadline = sbinuptime() + xs_request_timeout();
 	memset(&reply, 0, sizeof(reply));
 	hdr.type = type;
 	hdr.req_id = reply.req_id = ++xs.next_req_id;
 	hdr.tx_id = tx;
 	hdr.len = (uint32_t)total;
-	deadline = sbinuptime() + mstosbt(xs_timeout_ms);
 
 	mtx_lock_spin(&xs.rx_lock);
+	if (xs.broken) {
+		mtx_unlock_spin(&xs.rx_lock);
+		mtx_unlock(&xs.request_lock);
+		return (EPROTO);
+	}
+	KASSERT(xs.cur == NULL, ("xenstore: request %u still current",
+	    xs.cur->req_id));
 	xs.cur = &reply;
 	mtx_unlock_spin(&xs.rx_lock);
-	xs.stats.requests++;
+	XS_STAT_INC(requests);
 
-	error = xs_write_all(&hdr, sizeof(hdr), deadline);
+	error = xs_write_all(&hdr, sizeof(hdr), deadline, &written);
 	for (u_int i = 0; error == 0 && i < niov; i++)
-		error = xs_write_all(iov[i].base, iov[i].len, deadline);
+		error = xs_write_all(iov[i].base, iov[i].len, deadline, &written);
 	if (error == 0)
 		evtchn_notify(xs.evtchn);
+	else if (error == EPROTO)
+		xs_mark_broken("request ring indexes corrupt");
+	else if (written > 0) {
+		/* The daemon holds part of a message: the stream is lost. */
+		XS_STAT_INC(timeouts);
+		xs_mark_broken("request timed out half-written");
+	} else
+		XS_STAT_INC(timeouts);
 
 	mtx_lock_spin(&xs.rx_lock);
 	while (error == 0 && !reply.done) {
-		sbintime_t now = sbinuptime();
+		sbintime_t left = xs_time_left(deadline);
 
-		if (now >= deadline) {
+		if (left == 0) {
 			error = ETIMEDOUT;
-			xs.stats.timeouts++;
+			XS_STAT_INC(timeouts);
 			break;
 		}
-		msleep(&reply, &xs.rx_lock, "xsreply", deadline - now);
+		msleep(&reply, &xs.rx_lock, "xsreply", left);
 	}
 	if (error == 0)
 		error = reply.error;
@@ -326,7 +419,7 @@ xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
 	if (error == 0 && reply.type == XS_ERROR)
 		error = xs_msg_error(reply.body, reply.len);
 	else if (error == 0 && reply.type != type) {
-		xs.stats.bad_replies++;
+		XS_STAT_INC(bad_replies);
 		error = EPROTO;
 	}
 	if (error != 0 || replyp == NULL) {
@@ -345,7 +438,7 @@ xs_attach_ring(struct xenstore_domain_interface *intf, evtchn_port_t port)
 	struct thread *td;
 	int error;
 
-	xs.intf = intf;
+	xs_ring_init(&xs.ring, intf);
 	mtx_init(&xs.request_lock, "xsreq", NULL, MTX_DEF);
 	mtx_init(&xs.rx_lock, "xsrx", NULL, MTX_SPIN);
 	mtx_init(&xs.watch_lock, "xswatch", NULL, MTX_SPIN);

@@ -1,31 +1,42 @@
 /*-
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * xenstore ring I/O (see xs_ring.h).  Each index is read once per call and
- * the rest of the call works on that copy.
+ * xenstore ring I/O (see xs_ring.h).  Each of the daemon's indexes is read
+ * once per call and the rest of the call works on that copy.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
 
 #include <xen/xs_ring.h>
 
-ssize_t
-xs_ring_space(const struct xenstore_domain_interface *intf)
+void
+xs_ring_init(struct xs_ring *r, struct xenstore_domain_interface *intf)
 {
-	XENSTORE_RING_IDX cons = __atomic_load_n(&intf->req_cons, __ATOMIC_ACQUIRE);
-	XENSTORE_RING_IDX prod = intf->req_prod;
-	XENSTORE_RING_IDX used = prod - cons;
+	r->intf = intf;
+	/* Where a previous user of the page left the stream. */
+	r->req_prod = __atomic_load_n(&intf->req_prod, __ATOMIC_ACQUIRE);
+	r->rsp_cons = __atomic_load_n(&intf->rsp_cons, __ATOMIC_ACQUIRE);
+}
 
+ssize_t
+xs_ring_space(const struct xs_ring *r)
+{
+	XENSTORE_RING_IDX cons = __atomic_load_n(&r->intf->req_cons,
+	    __ATOMIC_ACQUIRE);
+	XENSTORE_RING_IDX used = r->req_prod - cons;
+
+	/* Also catches a consumer ahead of us: used wraps to a huge value. */
 	if (used > XENSTORE_RING_SIZE)
 		return (-1);
 	return ((ssize_t)(XENSTORE_RING_SIZE - used));
 }
 
 ssize_t
-xs_ring_avail(const struct xenstore_domain_interface *intf)
+xs_ring_avail(const struct xs_ring *r)
 {
-	XENSTORE_RING_IDX prod = __atomic_load_n(&intf->rsp_prod, __ATOMIC_ACQUIRE);
-	XENSTORE_RING_IDX used = prod - intf->rsp_cons;
+	XENSTORE_RING_IDX prod = __atomic_load_n(&r->intf->rsp_prod,
+	    __ATOMIC_ACQUIRE);
+	XENSTORE_RING_IDX used = prod - r->rsp_cons;
 
 	if (used > XENSTORE_RING_SIZE)
 		return (-1);
@@ -33,10 +44,11 @@ xs_ring_avail(const struct xenstore_domain_interface *intf)
 }
 
 ssize_t
-xs_ring_put(struct xenstore_domain_interface *intf, const void *buf, size_t len)
+xs_ring_put(struct xs_ring *r, const void *buf, size_t len)
 {
-	XENSTORE_RING_IDX prod = intf->req_prod;
-	ssize_t space = xs_ring_space(intf);
+	struct xenstore_domain_interface *intf = r->intf;
+	XENSTORE_RING_IDX prod = r->req_prod;
+	ssize_t space = xs_ring_space(r);
 	const char *p = buf;
 	size_t done = 0;
 
@@ -52,16 +64,18 @@ xs_ring_put(struct xenstore_domain_interface *intf, const void *buf, size_t len)
 		done += n;
 		space -= (ssize_t)n;
 	}
+	r->req_prod = prod;
 	/* Data before index: the daemon must not see the index first. */
 	__atomic_store_n(&intf->req_prod, prod, __ATOMIC_RELEASE);
 	return ((ssize_t)done);
 }
 
 ssize_t
-xs_ring_get(struct xenstore_domain_interface *intf, void *buf, size_t len)
+xs_ring_get(struct xs_ring *r, void *buf, size_t len)
 {
-	XENSTORE_RING_IDX cons = intf->rsp_cons;
-	ssize_t avail = xs_ring_avail(intf);
+	struct xenstore_domain_interface *intf = r->intf;
+	XENSTORE_RING_IDX cons = r->rsp_cons;
+	ssize_t avail = xs_ring_avail(r);
 	char *p = buf;
 	size_t done = 0;
 
@@ -76,6 +90,7 @@ xs_ring_get(struct xenstore_domain_interface *intf, void *buf, size_t len)
 		done += n;
 		avail -= (ssize_t)n;
 	}
+	r->rsp_cons = cons;
 	/* Finish reading before giving the space back. */
 	__atomic_store_n(&intf->rsp_cons, cons, __ATOMIC_RELEASE);
 	return ((ssize_t)done);

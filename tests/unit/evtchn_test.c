@@ -254,18 +254,25 @@ KUNIT_TEST(evtchn_2l_unmask_delivers)
 }
 
 /*
- * The 2-level unmask race: a thread keeps masking and unmasking a port while
- * another raises it as Xen would.  After each unmask returns, an event that
- * is pending must be on its way (its selector bit set), never stranded.
+ * The 2-level unmask race: in each round one event is raised, as Xen would,
+ * while the port is being unmasked.  Once both are done, a pending event on
+ * an unmasked port must have its selector bit set (be on its way to a
+ * scan), never be stranded.
  */
-static volatile bool	race_stop;
+#define RACE_ROUNDS	100000
+
+static volatile u_int	race_round, race_done;
 static evtchn_port_t	race_port;
 
 static void *
 race_raiser(void *arg __unused)
 {
-	while (!race_stop)
+	for (u_int r = 1; r <= RACE_ROUNDS; r++) {
+		while (__atomic_load_n(&race_round, __ATOMIC_ACQUIRE) != r)
+			;
 		fake_xen_raise(race_port);
+		__atomic_store_n(&race_done, r, __ATOMIC_RELEASE);
+	}
 	return (NULL);
 }
 
@@ -274,8 +281,8 @@ KUNIT_TEST(evtchn_2l_unmask_race)
 	static evtchn_handle_t a[1], b[1];
 	static struct counter c[1];
 	struct shared_info *si;
-	xen_ulong_t bit;
-	u_int w, stranded = 0, rounds = 0;
+	xen_ulong_t bit, wbit;
+	u_int w, stranded = 0, r;
 	void *td;
 
 	fake_xen_boot("2l");
@@ -284,27 +291,30 @@ KUNIT_TEST(evtchn_2l_unmask_race)
 	si = HYPERVISOR_shared_info;
 	w = race_port / (sizeof(xen_ulong_t) * 8);
 	bit = (xen_ulong_t)1 << (race_port % (sizeof(xen_ulong_t) * 8));
-	race_stop = false;
+	wbit = (xen_ulong_t)1 << w;
 	td = hosted_thread_start(race_raiser, NULL);
 	KU_ASSERT(td != NULL, "thread");
-	for (rounds = 0; rounds < 2000000 && stranded == 0; rounds++) {
-		/* Consume whatever is there, as a scan would, then mask. */
+	for (r = 1; r <= RACE_ROUNDS; r++) {
+		/* Masked, nothing pending, as after a scan took the event. */
 		__atomic_fetch_or(&si->evtchn_mask[w], bit, __ATOMIC_SEQ_CST);
+		__atomic_fetch_and(&si->evtchn_pending[w], ~bit, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&si->vcpu_info[0].evtchn_pending_sel, 0,
 		    __ATOMIC_SEQ_CST);
-		__atomic_fetch_and(&si->evtchn_pending[w], ~bit, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&race_round, r, __ATOMIC_RELEASE);
+		/* Sweep the unmask across the moment the raise lands. */
+		for (volatile u_int i = 0; i < (r * 7) % 301; i++)
+			;
 		evtchn_abi_2l.unmask(race_port);
-		/* Freeze the port, then judge: pending needs its selector. */
-		__atomic_fetch_or(&si->evtchn_mask[w], bit, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&race_done, __ATOMIC_ACQUIRE) != r)
+			;
 		if ((si->evtchn_pending[w] & bit) != 0 &&
-		    (si->vcpu_info[0].evtchn_pending_sel & ((xen_ulong_t)1 << w))
-		    == 0)
+		    (si->evtchn_mask[w] & bit) == 0 &&
+		    (si->vcpu_info[0].evtchn_pending_sel & wbit) == 0)
 			stranded++;
 	}
-	race_stop = true;
 	hosted_thread_join(td);
-	KU_ASSERT(stranded == 0, "an event stranded after unmask (round %u)",
-	    rounds);
+	KU_ASSERT(stranded == 0, "%u of %u raised events stranded by unmask",
+	    stranded, RACE_ROUNDS);
 }
 
 /* An upcall entered while a scan runs on the CPU does not nest. */

@@ -3,9 +3,9 @@
  *
  * The PV console: a ring page shared with xenconsoled (HVM parameters
  * CONSOLE_PFN and CONSOLE_EVTCHN).  Once attached it becomes the kernel
- * console and the early debug port is retired.  The backend is not trusted:
- * indexes are masked into the ring, and a backend that stops draining the
- * ring costs bounded waiting, after which output is dropped and counted.
+ * console and the early debug port is retired.  The ring itself is
+ * xencons_ring.c: the backend is not trusted, and one that stops draining
+ * costs bounded waiting, after which output is dropped and counted.
  */
 #include <sys/param.h>
 #include <sys/bus.h>
@@ -14,8 +14,6 @@
 #include <sys/systm.h>
 #include <sys/time.h>
 
-#include <machine/atomic.h>
-#include <machine/cpufunc.h>
 #include <machine/vmparam.h>
 
 #include <xen/xen.h>
@@ -26,51 +24,14 @@
 #include <xen/xen_guest.h>
 #include <xen/xenpv.h>
 
-/* How long output waits on a full ring before the backend counts as stalled. */
-#define XENCONS_STALL_SBT	(5 * SBT_1S)
+#include "xencons_ring.h"
 
-struct xencons_softc {
-	struct xencons_interface *intf;
-	evtchn_handle_t		evtchn;
-	struct consdev		cons;
-	uint64_t		dropped;
-	bool			stalled;	/* backend stopped draining */
-};
-
-static struct xencons_softc *xencons_sc;
-
-static void
-xencons_putc(struct consdev *cd, int c)
-{
-	struct xencons_softc *sc = cd->cn_arg;
-	struct xencons_interface *intf = sc->intf;
-	XENCONS_RING_IDX cons, prod;
-	sbintime_t deadline = 0;
-
-	prod = intf->out_prod;
-	for (;;) {
-		cons = __atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE);
-		/* A backend claiming more than a ring's worth drained is lying. */
-		if ((XENCONS_RING_IDX)(prod - cons) < sizeof(intf->out))
-			break;
-		if (deadline == 0)
-			deadline = sbinuptime() + XENCONS_STALL_SBT;
-		if (sc->stalled || sbinuptime() > deadline) {
-			sc->stalled = true;
-			sc->dropped++;
-			return;
-		}
-		evtchn_notify(sc->evtchn);
-		cpu_spinwait();
-	}
-	sc->stalled = false;
-	intf->out[MASK_XENCONS_IDX(prod, intf->out)] = (char)c;
-	__atomic_store_n(&intf->out_prod, prod + 1, __ATOMIC_RELEASE);
-	/* One notification per line keeps the hypercall count down. */
-	if (c == '\n')
-		evtchn_notify(sc->evtchn);
-}
-
+/*
+ * Longest a character waits for ring space.  The console lock is a spin
+ * lock, so this is time with interrupts off; XENCONS_STALL_BUDGET (in
+ * xencons_ring.h) bounds the sum of such waits before output is dropped.
+ */
+#define XENCONS_PUTC_WAIT	(2 * SBT_1MS)
 /*
  * Before the domain stops, give xenconsoled the chance to read what is in
  * the ring: the toolstack tears the ring down with the domain.  Bounded:
@@ -78,36 +39,44 @@ xencons_putc(struct consdev *cd, int c)
  */
 #define XENCONS_FLUSH_US	3000000
 
+struct xencons_softc {
+	struct xencons_ring	ring;
+	evtchn_handle_t		evtchn;
+	struct consdev		cons;
+};
+
+static struct xencons_softc *xencons_sc;
+
+static void
+xencons_notify(void *arg)
+{
+	struct xencons_softc *sc = arg;
+
+	evtchn_notify(sc->evtchn);
+}
+
+static void
+xencons_putc(struct consdev *cd, int c)
+{
+	struct xencons_softc *sc = cd->cn_arg;
+
+	(void)xencons_ring_putc(&sc->ring, c, XENCONS_PUTC_WAIT);
+}
+
 static void
 xencons_flush(struct consdev *cd)
 {
 	struct xencons_softc *sc = cd->cn_arg;
-	struct xencons_interface *intf = sc->intf;
 
-	evtchn_notify(sc->evtchn);
-	for (int waited = 0; waited < XENCONS_FLUSH_US; waited += 1000) {
-		if (__atomic_load_n(&intf->out_cons, __ATOMIC_ACQUIRE) ==
-		    intf->out_prod)
-			return;
-		DELAY(1000);
-		evtchn_notify(sc->evtchn);
-	}
+	(void)xencons_ring_flush(&sc->ring, XENCONS_FLUSH_US);
 }
 
 static int
 xencons_getc(struct consdev *cd)
 {
 	struct xencons_softc *sc = cd->cn_arg;
-	struct xencons_interface *intf = sc->intf;
-	XENCONS_RING_IDX cons = intf->in_cons;
-	int c;
 
-	if (cons == __atomic_load_n(&intf->in_prod, __ATOMIC_ACQUIRE))
-		return (-1);
-	c = (unsigned char)intf->in[MASK_XENCONS_IDX(cons, intf->in)];
-	__atomic_store_n(&intf->in_cons, cons + 1, __ATOMIC_RELEASE);
-	evtchn_notify(sc->evtchn);
-	return (c);
+	return (xencons_ring_getc(&sc->ring));
 }
 
 static void
@@ -140,11 +109,12 @@ xencons_attach(device_t dev)
 		return (error);
 	if (ptoa(pfn) >= DMAP_BOOT_SIZE)
 		return (ERANGE);
-	sc->intf = (struct xencons_interface *)PHYS_TO_DMAP(ptoa(pfn));
 	error = evtchn_bind_existing((evtchn_port_t)port, xencons_intr, sc, 0,
 	    &sc->evtchn);
 	if (error != 0)
 		return (error);
+	xencons_ring_init(&sc->ring,
+	    (struct xencons_interface *)PHYS_TO_DMAP(ptoa(pfn)), xencons_notify, sc);
 	sc->cons.cn_name = "xencons";
 	sc->cons.cn_putc = xencons_putc;
 	sc->cons.cn_getc = xencons_getc;
@@ -163,7 +133,7 @@ xencons_attach(device_t dev)
 uint64_t
 xencons_dropped(void)
 {
-	return (xencons_sc != NULL ? xencons_sc->dropped : 0);
+	return (xencons_sc != NULL ? xencons_sc->ring.dropped : 0);
 }
 
 bool
