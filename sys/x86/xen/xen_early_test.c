@@ -21,16 +21,12 @@
 #include <sys/cons.h>
 
 #include <xen/xen_guest.h>
+#include <xen/xen_ktest.h>
 #include <xen/xenpv.h>
-
-#define REQUIRE_XEN() do {						\
-	if (!xen_domain())						\
-		KT_SKIP("not running on Xen");				\
-} while (0)
 
 KTEST(xen_hypercall_page_installed)
 {
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	KT_ASSERT(xen_guest.hypercall_page_ok,
 	    "Xen did not write the hypercall page");
 }
@@ -40,7 +36,7 @@ KTEST(xen_version_hypercall)
 {
 	int v;
 
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	v = HYPERVISOR_xen_version(XENVER_version, NULL);
 	KT_ASSERT(v > 0, "XENVER_version returned %d", v);
 	KT_ASSERT((u_int)v >> 16 == xen_guest.version_major &&
@@ -55,7 +51,7 @@ KTEST(xen_memmap_from_xen)
 {
 	static struct memmap mm;
 
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	KT_ASSERT(init_ops.parse_memmap == xen_parse_memmap,
 	    "memory-map hook is not Xen's");
 	mm.count = 0;
@@ -71,7 +67,7 @@ KTEST(xen_memmap_from_xen)
 
 KTEST(xen_features_read)
 {
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	KT_ASSERT(xen_features_valid(), "XENVER_get_features failed");
 	KT_ASSERT(xen_has_feature(XENFEAT_hvm_callback_vector),
 	    "no hvm_callback_vector");
@@ -88,7 +84,7 @@ KTEST(xen_shared_and_vcpu_info_live)
 {
 	u_int cpu;
 
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	KT_ASSERT(HYPERVISOR_shared_info != NULL && xen_shared_info_pa != 0,
 	    "shared_info not mapped");
 	for (int i = 0; i < phys_memmap.count; i++) {
@@ -131,7 +127,7 @@ KTEST(xen_apic_unsupported_hook_panics)
 	struct ktest inner = { "inner", call_ipi_startup, __FILE__ };
 	struct ktest_ctx ctx;
 
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	KT_ASSERT(ktest_run_one(&inner, &ctx) == KTEST_ERROR,
 	    "apic_ops.ipi_startup returned under Xen");
 	KT_ASSERT(strstr_simple(ctx.detail, "apic_ops.ipi_startup") != NULL,
@@ -145,7 +141,7 @@ KTEST(xen_upcall_mode)
 	uint64_t n = 0;
 	u_int cpu;
 
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	KT_ASSERT(xen_upcall_percpu == !want_callback,
 	    "upcall is %s, command line asked for %s",
 	    xen_upcall_percpu ? "per-vCPU" : "callback",
@@ -162,7 +158,7 @@ KTEST(xen_early_delay_on_pvclock)
 {
 	uint64_t t0, t1;
 
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	KT_ASSERT(init_ops.early_delay == xen_pvclock_delay,
 	    "early_delay is not the PV clock hook");
 	t0 = xen_pvclock_ns();
@@ -175,7 +171,7 @@ KTEST(xen_early_delay_on_pvclock)
 /* In a domU the PV console took over from the debug port and lost nothing. */
 KTEST(xen_pv_console_is_console)
 {
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	if (xen_initial_domain())
 		KT_SKIP("dom0 writes its console through console_io");
 	KT_ASSERT(xencons_attached(), "PV console not attached");
@@ -198,7 +194,7 @@ KTEST(xen_xenpv_attach_order)
 	};
 	int n, at[nitems(want)];
 
-	REQUIRE_XEN();
+	KT_REQUIRE_XEN();
 	n = device_attach_log(names, (int)nitems(names));
 	for (size_t w = 0; w < nitems(want); w++) {
 		at[w] = -1;
