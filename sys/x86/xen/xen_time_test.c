@@ -283,12 +283,12 @@ mono_action(void *arg __unused)
 			bad++;
 		if (now < prev)
 			back_self++;
+		else if (now < seen)
+			__atomic_fetch_add(&mono_cross, 1, __ATOMIC_RELAXED);
 		prev = now;
 		while (seen < now && !__atomic_compare_exchange_n(&mono_global,
 		    &seen, now, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			;
-		if (seen > now)
-			__atomic_fetch_add(&mono_cross, 1, __ATOMIC_RELAXED);
 	}
 	__atomic_fetch_add(&mono_bad, bad, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&mono_back, back_self, __ATOMIC_SEQ_CST);
