@@ -78,18 +78,21 @@ lab-reset:
 	rm -rf $(LAB_BUILDDIR)/lab-runs/current
 
 # Our kernel (build/kernel, else the lab test kernel) as a PVH domU in the
-# lab, its console shown as it comes. LAB_CMDLINE overrides "ktest=*".
+# lab, its console shown as it comes. LAB_SCENARIO picks the scenario
+# (domu-boot: the ktests; domu-run: `make run`'s boot report), LAB_CMDLINE
+# overrides the scenario's command line.
 LAB_KERNEL	?= $(if $(wildcard $(LAB_BUILDDIR)/kernel),$(LAB_BUILDDIR)/kernel,$(LAB_TK_OUT)/kernel)
 LAB_RUN_FLAGS	?= -g
+LAB_SCENARIO	?= domu-boot
 # Live: Xen's and the guest's early lines; afterwards the guest's whole PV
 # console as xenconsoled logged it (what `xl console` shows).
 lab-run: $(LAB_TK_OUT)/kernel
 	@rm -rf $(LAB_BUILDDIR)/lab-runs/run-latest
 	@$(LAB_DIR)/run-lab $(LAB_RUN_FLAGS) -o $(LAB_BUILDDIR)/lab-runs/run-latest \
-	    -k $(LAB_KERNEL) $(if $(LAB_CMDLINE),-c '$(LAB_CMDLINE)') domu-boot; \
+	    -k $(LAB_KERNEL) $(if $(LAB_CMDLINE),-c '$(LAB_CMDLINE)') $(LAB_SCENARIO); \
 	rc=$$?; \
 	echo "---- guest PV console (xenconsoled log) ----"; \
-	cat $(LAB_BUILDDIR)/lab-runs/run-latest/steps/domu-boot/guest-domu-boot.log \
+	cat $(LAB_BUILDDIR)/lab-runs/run-latest/steps/$(LAB_SCENARIO)/guest-$(LAB_SCENARIO).log \
 	    2>/dev/null || echo "(no guest console log)"; \
 	exit $$rc
 

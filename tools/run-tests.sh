@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs kyua over build/tests and prints a report whose last line is
-# "N passed, N failed" (skipped cases count as passed; broken ones as
-# failed).  Exits non-zero if anything failed or broke.
+# "N passed, N failed, N skipped" (broken cases count as failed; skipped
+# ones are neither passed nor failed).  Exits non-zero if anything failed or broke.
 set -u
 testdir="$1"
 db="$2"
@@ -15,7 +15,8 @@ summary=$(kyua report --results-file="$db" 2>/dev/null | grep '^Test cases:')
 total=$(echo "$summary" | sed -n 's/.*: \([0-9]*\) total.*/\1/p')
 broken=$(echo "$summary" | sed -n 's/.* \([0-9]*\) broken.*/\1/p')
 failed=$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
-total=${total:-0}; broken=${broken:-0}; failed=${failed:-0}
+skipped=$(echo "$summary" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+total=${total:-0}; broken=${broken:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 bad=$((broken + failed))
 if [ "$bad" -ne 0 ]; then
 	# What failed, without kyua's dump of the environment.
@@ -29,5 +30,5 @@ if [ "$total" -eq 0 ]; then
 	echo "no test results"
 	bad=1
 fi
-echo "$((total - bad)) passed, $bad failed"
+echo "$((total - bad - skipped)) passed, $bad failed, $skipped skipped"
 [ "$bad" -eq 0 ]

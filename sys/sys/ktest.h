@@ -64,6 +64,27 @@ void	ktest_set_result(struct ktest_ctx *, enum ktest_result, const char *fmt, ..
 #define KT_NOTE(...)	ktest_set_result(ktest_ctx, KTEST_PASS, __VA_ARGS__)
 
 /*
+ * Checks that record a failure and let the test go on to its cleanup (a
+ * test holding a watch, a port or a callout must release it even when it
+ * fails).  KT_CHECK evaluates to its condition, so "if (!KT_CHECK(...))
+ * goto out;" skips the rest; the first failure's detail is the one kept.
+ * After a failed check, KT_NOTE, KT_SKIP and KT_ASSERT's own detail would
+ * replace the result or the detail: end such a test with KT_NOTE_OK.
+ */
+#define KT_FAILED()	(ktest_ctx->result == KTEST_FAIL)
+#define KT_CHECK(cond, ...) ({						\
+	bool kt_ok_ = (cond);						\
+	if (!kt_ok_ && !KT_FAILED())					\
+		ktest_set_result(ktest_ctx, KTEST_FAIL, __VA_ARGS__);	\
+	kt_ok_;								\
+})
+/* KT_NOTE unless a check failed. */
+#define KT_NOTE_OK(...) do {						\
+	if (!KT_FAILED())						\
+		KT_NOTE(__VA_ARGS__);					\
+} while (0)
+
+/*
  * Runs one test inside another (for tests of failure paths); a panic in it
  * is contained and reported as its ERROR result.
  */

@@ -15,11 +15,11 @@
 #include <machine/cpufunc.h>
 
 #include <xen/xen_guest.h>
+#include <xen/xen_ktest.h>
 #include <xen/xenstore.h>
 
 #define REQUIRE_XS() do {						\
-	if (!xen_domain())						\
-		KT_SKIP("not running on Xen");				\
+	KT_REQUIRE_XEN();						\
 	if (!xs_ready())						\
 		KT_SKIP("no xenstore in this domain");			\
 } while (0)
@@ -207,9 +207,13 @@ bounded_cb(struct xs_watch *w __unused, const char *path __unused)
 		tsleep(&bounded_release, "kbound", 10 * SBT_1MS);
 }
 
+/* The bound the test checks; a test of the failure path lowers it. */
+static u_int		bounded_check = 4;
+static struct xs_watch	bounded_w;
+
 KTEST(xenstore_watch_queue_bounded)
 {
-	static struct xs_watch w;
+	struct xs_watch *w = &bounded_w;
 	char *home = NULL, path[96];
 	u_int domid;
 	sbintime_t end;
@@ -222,10 +226,11 @@ KTEST(xenstore_watch_queue_bounded)
 	free(home, M_XENSTORE);
 	bounded_release = false;
 	bounded_calls = 0;
-	w.node = path;
-	w.callback = bounded_cb;
-	w.max_pending = 4;
-	KT_ASSERT(xs_register_watch(&w) == 0, "register watch");
+	memset(w, 0, sizeof(*w));
+	w->node = path;		/* on this stack: unregistered before return */
+	w->callback = bounded_cb;
+	w->max_pending = 4;
+	KT_ASSERT(xs_register_watch(w) == 0, "register watch");
 	/* The initial event occupies the callback. */
 	end = sbinuptime() + 5 * SBT_1S;
 	while (bounded_calls == 0 && sbinuptime() < end)
@@ -234,17 +239,106 @@ KTEST(xenstore_watch_queue_bounded)
 		error = xs_printf(XST_NIL, "data", "ktest-bound", "%d", i);
 	/* Our own write's reply precedes its event: give the events time to land. */
 	end = sbinuptime() + 2 * SBT_1S;
-	while (w.pending + w.dropped < 20 && sbinuptime() < end)
-		tsleep(&w, "kbound", 10 * SBT_1MS);
+	while (w->pending + w->dropped < 20 && sbinuptime() < end)
+		tsleep(w, "kbound", 10 * SBT_1MS);
+	KT_CHECK(error == 0, "write %d failed: %d", i, error);
+	KT_CHECK(w->pending <= bounded_check, "%u events queued, bound is %u",
+	    w->pending, bounded_check);
+	KT_CHECK(w->pending + w->dropped >= 20,
+	    "%u queued + %lu dropped for 20 writes", w->pending, w->dropped);
 	__atomic_store_n(&bounded_release, true, __ATOMIC_RELEASE);
 	wakeup(&bounded_release);
-	KT_ASSERT(error == 0, "write %d failed: %d", i, error);
-	KT_ASSERT(w.pending <= 4, "%u events queued, bound is 4", w.pending);
-	KT_ASSERT(w.pending + w.dropped >= 20,
-	    "%u queued + %lu dropped for 20 writes", w.pending, w.dropped);
-	xs_unregister_watch(&w);
+	xs_unregister_watch(w);
+	w->node = NULL;
 	(void)xs_rm(XST_NIL, "data", "ktest-bound");
-	KT_NOTE("20 writes with the callback blocked: %lu dropped", w.dropped);
+	KT_NOTE_OK("20 writes with the callback blocked: %lu dropped", w->dropped);
+}
+
+/*
+ * The bounded-queue test's failure path: made to fail (a bound below the
+ * real one), it reports FAIL and leaves no watch behind on its dead stack
+ * frame.  A watch still registered would take the event of the next write:
+ * a second watch on the node sees that write, and one more round trip
+ * afterwards lets any event sent with it arrive.  (Once in a lab run the
+ * second watch saw no event for its first write within 2 s: the write is
+ * repeated, and the count needed is logged.)
+ */
+static u_int	sentinel_hits;
+
+static void
+sentinel_cb(struct xs_watch *w __unused, const char *path __unused)
+{
+	__atomic_fetch_add(&sentinel_hits, 1, __ATOMIC_SEQ_CST);
+	wakeup(&sentinel_hits);
+}
+
+KTEST(xenstore_watch_queue_bounded_fails_cleanly)
+{
+	static struct xs_watch s;
+	struct ktest_ctx ctx;
+	enum ktest_result r;
+	char *home = NULL, path[96], *v;
+	struct xs_stats st;
+	uint64_t seen0;
+	u_int domid, calls0, want, writes;
+	sbintime_t end;
+	bool stale;
+
+	REQUIRE_XS();
+	bounded_check = 0;
+	r = ktest_run_one(&ktest_xenstore_watch_queue_bounded, &ctx);
+	bounded_check = 4;
+	KT_ASSERT(xs_domid(&domid) == 0 && xs_get_domain_path(domid, &home) == 0,
+	    "no home path");
+	snprintf(path, sizeof(path), "%s/data/ktest-bound", home);
+	free(home, M_XENSTORE);
+
+	sentinel_hits = 0;
+	memset(&s, 0, sizeof(s));
+	s.node = path;
+	s.callback = sentinel_cb;
+	KT_ASSERT(xs_register_watch(&s) == 0, "register the second watch");
+	/* Registering fires once. */
+	end = sbinuptime() + 5 * SBT_1S;
+	while (__atomic_load_n(&sentinel_hits, __ATOMIC_SEQ_CST) < 1 &&
+	    sbinuptime() < end)
+		tsleep(&sentinel_hits, "kbound", 10 * SBT_1MS);
+	calls0 = __atomic_load_n(&bounded_calls, __ATOMIC_SEQ_CST);
+	seen0 = bounded_w.pending + bounded_w.dropped + bounded_w.delivered;
+	/* A write fires again (written up to three times: see the note). */
+	for (writes = 1; writes <= 3; writes++) {
+		want = sentinel_hits + 1;
+		KT_CHECK(xs_printf(XST_NIL, "data", "ktest-bound", "%d", writes) ==
+		    0, "write");
+		end = sbinuptime() + 2 * SBT_1S;
+		while (__atomic_load_n(&sentinel_hits, __ATOMIC_SEQ_CST) < want &&
+		    sbinuptime() < end)
+			tsleep(&sentinel_hits, "kbound", 10 * SBT_1MS);
+		if (sentinel_hits >= want)
+			break;
+	}
+	xs_get_stats(&st);
+	KT_CHECK(writes <= 3, "the second watch saw %u events for 3 writes "
+	    "(pending %u, dropped %lu, delivered %lu; client: %lu events, %lu "
+	    "dropped)", sentinel_hits, s.pending, s.dropped, s.delivered,
+	    st.watch_events, st.watch_dropped);
+	if (xs_read(XST_NIL, "data", "ktest-bound", &v, NULL) == 0)
+		free(v, M_XENSTORE);
+	stale = __atomic_load_n(&bounded_calls, __ATOMIC_SEQ_CST) != calls0 ||
+	    bounded_w.pending + bounded_w.dropped + bounded_w.delivered != seen0;
+	xs_unregister_watch(&s);
+	if (stale) {
+		/* Clean up after the broken test (its node string is gone). */
+		bounded_w.node = path;
+		xs_unregister_watch(&bounded_w);
+		bounded_w.node = NULL;
+	}
+	(void)xs_rm(XST_NIL, "data", "ktest-bound");
+	KT_CHECK(r == KTEST_FAIL, "result %d (want FAIL %d): %s", r, KTEST_FAIL,
+	    ctx.detail);
+	KT_CHECK(!stale, "the failed test left its watch registered");
+	KT_NOTE_OK("failed as it should: %s; a write seen after %u", ctx.detail,
+	    writes);
 }
 
 /* mkdir makes an empty node; permissions read back as they were set. */

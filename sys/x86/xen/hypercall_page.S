@@ -3,7 +3,8 @@
  *
  * The hypercall page.  Until Xen overwrites it, every 32-byte stub returns
  * -ENOSYS, so a call made too early fails cleanly instead of running
- * garbage; xen_hypercall_page_ok() checks that Xen did write it.
+ * garbage; the early probe (hypercall_page_written() in xen_early.c) checks
+ * that Xen did write it and records the answer in xen_guest.hypercall_page_ok.
  */
 	.text
 	.balign	4096

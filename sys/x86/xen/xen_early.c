@@ -19,6 +19,7 @@
 #include <x86/init.h>
 #include <x86/x86_smp.h>
 #include <x86/xen/hypercall.h>
+#include <x86/xen/xen_cpuid.h>
 #include <x86/xen/xen_hooks.h>
 
 #include <xen/arch-x86/cpuid.h>
@@ -29,8 +30,9 @@
 
 struct xen_guest_info	xen_guest;
 
+/* The base leaf of Xen's block (0 if none); *maxp is its EAX. */
 static u_int
-xen_cpuid_find(void)
+xen_cpuid_find(u_int *maxp)
 {
 	u_int regs[4];
 
@@ -39,8 +41,11 @@ xen_cpuid_find(void)
 		do_cpuid(base, regs);
 		if (regs[1] == XEN_CPUID_SIGNATURE_EBX &&
 		    regs[2] == XEN_CPUID_SIGNATURE_ECX &&
-		    regs[3] == XEN_CPUID_SIGNATURE_EDX && regs[0] - base >= 2)
+		    regs[3] == XEN_CPUID_SIGNATURE_EDX &&
+		    xen_cpuid_has_leaf(base, regs[0], 2)) {
+			*maxp = regs[0];
 			return (base);
+		}
 	}
 	return (0);
 }
@@ -140,9 +145,9 @@ xen_early_clock_init(void)
 static bool
 xen_probe(struct bootinfo *bi)
 {
-	u_int regs[4];
+	u_int regs[4], max_leaf = 0;
 
-	xen_guest.cpuid_base = xen_cpuid_find();
+	xen_guest.cpuid_base = xen_cpuid_find(&max_leaf);
 	if (xen_guest.cpuid_base == 0)
 		return (false);
 	xen_guest.present = true;
@@ -156,7 +161,8 @@ xen_probe(struct bootinfo *bi)
 	wrmsr(regs[1], KVA_TO_PHYS((vm_offset_t)hypercall_page));
 	xen_guest.hypercall_page_ok = hypercall_page_written();
 
-	if (xen_guest.cpuid_base + 3 <= xen_guest.cpuid_base + 0xff) {
+	/* Leaf 3 (TSC) is there only if the base leaf's EAX says so. */
+	if (xen_cpuid_has_leaf(xen_guest.cpuid_base, max_leaf, 3)) {
 		cpuid_count(xen_guest.cpuid_base + 3, 0, regs);
 		xen_guest.tsc_khz = regs[2];
 		/* EAX bit 0: Xen traps and emulates every RDTSC of this guest. */

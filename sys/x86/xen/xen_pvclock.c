@@ -14,6 +14,7 @@
 #include <machine/cpufunc.h>
 
 #include <x86/xen/xen_hooks.h>
+#include <x86/xen/xen_pvclock_raw.h>
 
 #include <xen/xen.h>
 #include <xen/xen_guest.h>
@@ -59,6 +60,17 @@ pvclock_read_local(uint8_t *flagsp)
 	}
 	*flagsp = flags;
 	return (sys + xen_pvclock_scale(tsc - stamp, mul, shift));
+}
+
+uint64_t
+xen_pvclock_raw_ns(void)
+{
+	register_t rf = intr_disable();
+	uint8_t flags;
+	uint64_t now = pvclock_read_local(&flags);
+
+	intr_restore(rf);
+	return (now);
 }
 
 uint64_t

@@ -78,10 +78,4 @@ HYPERVISOR_event_channel_op(int cmd, void *arg)
 	return ((int)_hypercall2(__HYPERVISOR_event_channel_op, cmd, arg));
 }
 
-static inline int
-HYPERVISOR_grant_table_op(u_int cmd, void *uop, u_int count)
-{
-	return ((int)_hypercall3(__HYPERVISOR_grant_table_op, cmd, uop, count));
-}
-
 #endif /* !_X86_XEN_HYPERCALL_H_ */
