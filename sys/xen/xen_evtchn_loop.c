@@ -37,16 +37,12 @@ loop_wait(struct loop_seen *s, u_int want)
 	return (true);
 }
 
-/* The sending end's handler: it should never run. */
-static void
-loop_sender_handler(void *arg __unused)
-{
-	printf("evtchn loop: the sending end got an event\n");
-}
+/* The sending end's events, when nobody asked to count them. */
+static struct loop_seen	loop_sender_unwatched;
 
 int
-loop_pair_handler(int flags, evtchn_handler_t *handler, void *arg,
-    evtchn_handle_t *a, evtchn_handle_t *b)
+loop_pair_make(int flags, evtchn_handler_t *handler, void *arg,
+    struct loop_seen *sender, evtchn_handle_t *a, evtchn_handle_t *b)
 {
 	int error;
 
@@ -56,7 +52,7 @@ loop_pair_handler(int flags, evtchn_handler_t *handler, void *arg,
 	if (error != 0)
 		return (error);
 	error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(*a),
-	    loop_sender_handler, NULL, 0, b);
+	    loop_handler, sender != NULL ? sender : &loop_sender_unwatched, 0, b);
 	if (error != 0)
 		evtchn_unbind(a);
 	return (error);

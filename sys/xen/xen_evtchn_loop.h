@@ -23,10 +23,11 @@ void	loop_handler(void *arg);
 bool	loop_wait(struct loop_seen *s, u_int want);
 /*
  * *a: an unbound port with 'handler' (loop_handler if NULL) and 'flags';
- * *b: bound to it from our side, so that notifying *b raises *a.  On error
- * both stay NULL.
+ * *b: bound to it from our side, so that notifying *b raises *a.  Events on
+ * *b (there should be none) are counted in 'sender' if it is not NULL.  On
+ * error both stay NULL.
  */
-int	loop_pair_handler(int flags, evtchn_handler_t *handler, void *arg,
-	    evtchn_handle_t *a, evtchn_handle_t *b);
+int	loop_pair_make(int flags, evtchn_handler_t *handler, void *arg,
+	    struct loop_seen *sender, evtchn_handle_t *a, evtchn_handle_t *b);
 
 #endif /* !_XEN_XEN_EVTCHN_LOOP_H_ */

@@ -16,44 +16,17 @@
 #include <machine/cpufunc.h>
 
 #include <xen/xen_evtchn.h>
+#include <xen/xen_evtchn_loop.h>
 #include <xen/xen_guest.h>
 #include <xen/xen_ktest.h>
 
-struct loop_seen {
-	volatile u_int	count;
-	volatile u_int	cpu;
-};
-
-static void
-loop_handler(void *arg)
-{
-	struct loop_seen *s = arg;
-
-	s->cpu = curcpu;
-	__atomic_fetch_add(&s->count, 1, __ATOMIC_SEQ_CST);
-}
-
-/* Polls (interrupts on) until the handler has run 'want' times or 2 s pass. */
-static bool
-loop_wait(struct loop_seen *s, u_int want)
-{
-	sbintime_t end = sbinuptime() + 2 * SBT_1S;
-
-	while (__atomic_load_n(&s->count, __ATOMIC_SEQ_CST) < want) {
-		if (sbinuptime() > end)
-			return (false);
-		for (int i = 0; i < 1000; i++)	/* few clock reads */
-			cpu_spinwait();
-	}
-	return (true);
-}
+/* The unbound end of the latest pair (for the failure-path test). */
+static evtchn_port_t	loop_last_port;
 
 /*
  * A loopback pair: *a is an unbound port (with 'flags') whose handler counts
  * into 'seen'; *b is bound to it from our side, so notifying *b raises *a.
  */
-static evtchn_port_t	loop_last_port;	/* *a of the latest pair */
-
 static int
 loop_pair(int flags, struct loop_seen *seen, struct loop_seen *dummy,
     evtchn_handle_t *a, evtchn_handle_t *b)
@@ -61,15 +34,9 @@ loop_pair(int flags, struct loop_seen *seen, struct loop_seen *dummy,
 	int error;
 
 	seen->count = 0;
-	*a = *b = NULL;
-	error = evtchn_alloc_unbound(DOMID_SELF, loop_handler, seen, flags, a);
-	if (error != 0)
-		return (error);
-	loop_last_port = evtchn_port(*a);
-	error = evtchn_bind_interdomain(DOMID_SELF, evtchn_port(*a), loop_handler,
-	    dummy, 0, b);
-	if (error != 0)
-		evtchn_unbind(a);
+	error = loop_pair_make(flags, NULL, seen, dummy, a, b);
+	if (error == 0)
+		loop_last_port = evtchn_port(*a);
 	return (error);
 }
 

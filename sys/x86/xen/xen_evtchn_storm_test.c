@@ -131,7 +131,7 @@ KTEST(xen_evtchn_storm_keeps_cpu_alive)
 	memset(&st, 0, sizeof(st));
 	st.cpu = cpu;
 	st.limit = STORM_EVENTS;
-	error = loop_pair_handler(0, storm_handler, &st, &st.a, &st.b);
+	error = loop_pair_make(0, storm_handler, &st, NULL, &st.a, &st.b);
 	KT_ASSERT(error == 0, "loopback pair: %d", error);
 	if (cpu != 0 && (error = evtchn_bind_cpu(st.a, cpu)) != 0) {
 		evtchn_unbind(&st.b);
@@ -188,7 +188,7 @@ KTEST(xen_evtchn_burst_past_budget)
 		KT_SKIP("one vCPU");
 	burst_seen.count = 0;
 	for (error = 0; n < BURST_PAIRS; n++) {
-		error = loop_pair_handler(0, NULL, &burst_seen, &a[n], &b[n]);
+		error = loop_pair_make(0, NULL, &burst_seen, NULL, &a[n], &b[n]);
 		if (error == 0 && (error = evtchn_bind_cpu(a[n], cpu)) != 0) {
 			evtchn_unbind(&b[n]);
 			evtchn_unbind(&a[n]);
@@ -268,9 +268,9 @@ KTEST(xen_evtchn_upcall_never_nests)
 	if (!xen_domain())
 		KT_SKIP("not running on Xen");
 	memset(&nest, 0, sizeof(nest));
-	error = loop_pair_handler(0, nest_a_handler, NULL, &nest.a, &nest.b);
+	error = loop_pair_make(0, nest_a_handler, NULL, NULL, &nest.a, &nest.b);
 	if (error == 0) {
-		error = loop_pair_handler(0, nest_c_handler, NULL, &nest.c,
+		error = loop_pair_make(0, nest_c_handler, NULL, NULL, &nest.c,
 		    &nest.d);
 		if (error != 0) {
 			evtchn_unbind(&nest.b);
@@ -308,7 +308,7 @@ KTEST(xen_evtchn_fifo_unbind_waits_unlinked)
 	if (mp_ncpus < 2)
 		KT_SKIP("one vCPU");
 	seen.count = 0;
-	error = loop_pair_handler(0, NULL, &seen, &a, &b);
+	error = loop_pair_make(0, NULL, &seen, NULL, &a, &b);
 	KT_ASSERT(error == 0, "loopback pair: %d", error);
 	if ((error = evtchn_bind_cpu(a, 1)) != 0) {
 		evtchn_unbind(&b);
