@@ -215,7 +215,8 @@ KTEST(xen_shared_and_vcpu_info_live)
 		KT_ASSERT(ls->moved, "cpu%u: time record still at version %u, "
 		    "%lu ns after %lu ms", cpu, ls->v1, ls->t1,
 		    LIVE_WAIT_NS / 1000000);
-		KT_ASSERT(ls->s1 != ls->s0 && ls->t1 != ls->t0 && ls->t1 <= ls->now,
+		/* Xen may re-anchor at the same system time with a new stamp. */
+		KT_ASSERT(ls->s1 != ls->s0 && ls->t1 <= ls->now,
 		    "cpu%u: record went from TSC %lu at %lu ns to TSC %lu at %lu "
 		    "ns, PV clock %lu", cpu, ls->s0, ls->t0, ls->s1, ls->t1,
 		    ls->now);
