@@ -32,8 +32,8 @@
 #include <xen/xen_guest.h>
 
 /* A small budget makes the flood cross it many times, quickly. */
-#define STORM_BUDGET	64
-#define STORM_EVENTS	2000
+#define STORM_BUDGET	16
+#define STORM_EVENTS	300
 
 struct storm {
 	evtchn_handle_t	a, b;
