@@ -104,7 +104,9 @@ kthread_exit(void)
 
 	if (td == &thread0 || (td->td_flags & TDF_IDLE))
 		panic("kthread_exit from %s", td->td_name);
-	disable_intr();
+	if (spinlock_count() != 0)
+		panic("kthread_exit(%s) with spin lock %s held", td->td_name,
+		    spinlock_held_name(NULL));
 	sched_lock(td->td_cpu);
 	td->td_state = TDS_DEAD;
 	sched_set_dead(td);

@@ -139,7 +139,6 @@ hammer_time(struct bootinfo *bi)
 	pcpu0.pc_tss = &tss0;
 	tss0.tss_ist[IST_DOUBLEFAULT - 1] = (uint64_t)(dfstack0 + sizeof(dfstack0));
 	tss0.tss_ist[IST_NMI - 1] = (uint64_t)(nmistack0 + sizeof(nmistack0));
-	pcpu0.pc_dfstack = dfstack0;
 	cpu_setup_tables(&pcpu0);
 	pcpu0.pc_cpuid = 0;
 	pcpu0.pc_curthread = &thread0;

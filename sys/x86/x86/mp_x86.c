@@ -79,7 +79,6 @@ cpu_alloc_tables(struct pcpu *pc)
 	    (uint64_t)(df + IST_STACK_SIZE) & ~15UL;
 	pc->pc_tss->tss_ist[IST_NMI - 1] =
 	    (uint64_t)(nmi + IST_STACK_SIZE) & ~15UL;
-	pc->pc_dfstack = df;
 	return (0);
 }
 
