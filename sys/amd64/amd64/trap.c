@@ -16,6 +16,7 @@
 #include <machine/intr.h>
 #include <machine/md_var.h>
 #include <machine/trap.h>
+#include <machine/vmparam.h>
 
 static const char *const trap_names[32] = {
 	[T_DIVIDE] = "divide error", [T_DEBUG] = "debug",
@@ -68,7 +69,8 @@ static bool
 kernel_addr(uint64_t a)
 {
 	return (a >= (uint64_t)kernel_start && a < (uint64_t)kernel_end) ||
-	    (a >= 0xffff800000000000ULL && a < 0xffff808000000000ULL);
+	    (a >= DMAP_MIN_ADDRESS && a < DMAP_MAX_ADDRESS) ||
+	    (a >= KSTACK_MIN_ADDRESS && a < KSTACK_MAX_ADDRESS);
 }
 
 void
