@@ -95,10 +95,12 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 		panic("msleep(%s) by an idle thread", wmesg);
 	if (!sched_cpu_running())
 		panic("msleep(%s) before the scheduler exists", wmesg);
-	if (mtx != NULL)
+	if (mtx != NULL) {
 		mtx_assert(mtx, MA_OWNED);
-	if (spin && mtx->mtx_recurse != 0)
-		panic("msleep on recursed spin mutex %s", mtx->mtx_name);
+		if (spin && mtx->mtx_recurse != 0)
+			panic("msleep on recursed spin mutex %s",
+			    mtx->mtx_name);
+	}
 	/* The spin interlock is the only spin lock a sleeper may hold. */
 	if (spinlock_count() != (spin ? 1u : 0u))
 		panic("msleep(%s) with spin lock %s held", wmesg,
@@ -111,7 +113,7 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 	 * calling wakeup here cannot spin on the queue lock forever.
 	 */
 	mtx_lock_spin(&sq->sq_lock);
-	if (spin)
+	if (mtx != NULL && spin)
 		mtx_unlock_spin(mtx);
 	else if (mtx != NULL)
 		mtx_unlock(mtx);
@@ -138,7 +140,7 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 		callout_stop(&co);
 	td->td_wmesg = NULL;
 
-	if (spin)
+	if (mtx != NULL && spin)
 		mtx_lock_spin(mtx);
 	else if (mtx != NULL)
 		mtx_lock(mtx);

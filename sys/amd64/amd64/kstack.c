@@ -28,11 +28,11 @@
 #define PG_RW		0x002UL
 #define PG_FRAME	0x000ffffffffff000UL
 
+#define NPTEPG			512	/* entries per page-table page */
 #define KSTACK_SLOT_SIZE	((vm_offset_t)KSTACK_SLOT_PAGES * PAGE_SIZE)
 #define KSTACK_MAX_SLOTS	4096	/* 128 MiB of the slot: one page directory */
 #define KSTACK_PML4_INDEX	((KSTACK_MIN_ADDRESS >> 39) & 511)
 #define SLOTS_PER_PT		(NPTEPG / KSTACK_SLOT_PAGES)
-#define NPTEPG			512
 
 CTASSERT(KSTACK_GUARD_PAGES >= 1);
 CTASSERT((uint64_t)KSTACK_MAX_SLOTS * KSTACK_SLOT_PAGES * PAGE_SIZE <=
