@@ -31,6 +31,7 @@ struct ktest_frame {
 	struct thread		*td;
 	const char		*name;
 	struct spinlock_mark	spin;	/* spin state when the test began */
+	void			*onfault; /* trap catch armed around it */
 };
 
 static struct ktest_frame *volatile ktest_active;
@@ -107,6 +108,7 @@ ktest_one(const struct ktest *t, struct ktest_ctx *ctx)
 	kf.ctx = ctx;
 	kf.td = curthread;
 	kf.name = t->name;
+	kf.onfault = curthread->td_onfault;
 	spinlock_mark(&kf.spin);
 	/* The jump back restores these flags: interrupts off until unwound. */
 	disable_intr();
@@ -125,7 +127,7 @@ ktest_one(const struct ktest *t, struct ktest_ctx *ctx)
 		spinlock_unwind(&kf.spin);
 		if (rf & PSL_I)
 			enable_intr();
-		curthread->td_onfault = NULL;
+		curthread->td_onfault = kf.onfault;
 	}
 	ktest_active = NULL;
 	return (ctx->result);
