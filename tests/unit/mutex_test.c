@@ -16,6 +16,7 @@
 #include "kunit.h"
 
 static struct mtx	a, b, s;
+extern u_int		hosted_intr_depth;
 
 static void
 setup(void)
@@ -24,6 +25,7 @@ setup(void)
 	hosted_pcpu.pc_self = &hosted_pcpu;
 	hosted_pcpu.pc_curthread = &thread0;
 	hosted_rflags = PSL_I;
+	hosted_intr_depth = 0;
 	mtx_init(&a, "ut spin a", NULL, MTX_SPIN);
 	mtx_init(&b, "ut spin b", NULL, MTX_SPIN | MTX_RECURSE);
 	mtx_init(&s, "ut sleep", NULL, MTX_DEF);
@@ -104,4 +106,17 @@ KUNIT_TEST(spin_unwind_releases)
 	KU_ASSERT(spinlock_count() == 1, "count %u, want 1", spinlock_count());
 	mtx_unlock_spin(&a);
 	KU_ASSERT(intr_on(), "interrupts not restored");
+}
+
+/* A handler runs with interrupts off; one that has them on can nest itself. */
+KUNIT_TEST(spin_in_handler_with_intr_on_panics)
+{
+	setup();
+	hosted_intr_depth = 1;
+	disable_intr();
+	mtx_lock_spin(&a);		/* the normal case */
+	mtx_unlock_spin(&a);
+	enable_intr();
+	KU_EXPECT_PANIC(mtx_lock_spin(&a),
+	    "mtx_lock_spin(ut spin a) in an interrupt handler with interrupts on");
 }

@@ -6,10 +6,12 @@
  * running a stack off its end is a reported double fault, not corruption.
  */
 #include <sys/param.h>
+#include <sys/errno.h>
 #include <sys/ktest.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
+#include <sys/time.h>
 
 #include <machine/trap.h>
 #include <machine/vmparam.h>
@@ -107,4 +109,47 @@ KTEST(kstack_overflow_double_faults)
 	KT_ASSERT(strncmp(ctx.detail, "panic: trap 8 ", 14) == 0,
 	    "detail \"%s\"", ctx.detail);
 	KT_NOTE("double fault after %lu frames", deepest);
+}
+
+static struct {
+	void		*stack[2];
+	volatile int	done;
+} rc;
+
+static void
+record_stack(void *arg)
+{
+	int i = (int)(uintptr_t)arg;
+
+	rc.stack[i] = curthread->td_kstack;
+	__atomic_store_n(&rc.done, i + 1, __ATOMIC_RELEASE);
+	wakeup(&rc);
+}
+
+/*
+ * An exited thread's stack (reaped once its CPU switched away) goes to the
+ * next thread created: stacks are recycled, not leaked, and keep a guard.
+ */
+KTEST(kstack_recycled)
+{
+	int error;
+
+	memset(&rc, 0, sizeof(rc));
+	for (int i = 0; i < 2; i++) {
+		error = kthread_add(record_stack, (void *)(uintptr_t)i, NULL, 0,
+		    "ktstack%d", i);
+		KT_ASSERT(error == 0, "kthread_add: %d", error);
+		/* Thread0 runs again only after the thread exited and was reaped. */
+		for (int w = 0; __atomic_load_n(&rc.done, __ATOMIC_ACQUIRE) <
+		    i + 1 && w < 100; w++)
+			tsleep(&rc, "ktstack", 10 * SBT_1MS);
+		KT_ASSERT(rc.done == i + 1, "thread %d did not run", i);
+		kern_yield();
+	}
+	KT_ASSERT(rc.stack[0] != NULL && rc.stack[0] == rc.stack[1],
+	    "second thread got stack %p, first had %p", rc.stack[1],
+	    rc.stack[0]);
+	KT_ASSERT((uintptr_t)rc.stack[0] >= KSTACK_MIN_ADDRESS &&
+	    (uintptr_t)rc.stack[0] < KSTACK_MAX_ADDRESS,
+	    "stack %p outside the stack region", rc.stack[0]);
 }
