@@ -24,7 +24,7 @@ UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 	sys/libkern/strlcpy.c sys/xen/xs_ring.c sys/xen/xs_msg.c \
 	tests/unit/hosted_kern.c
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
-UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test \
+UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test mutex_test \
 	xs_ring_test xs_msg_test evtchn_test
 UNIT_PROGS += xs_client_test
 

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * mi_startup(): runs every SYSINIT in (subsystem, order) order, then the
- * boot thread becomes this CPU's idle thread.
+ * boot thread parks (CPU0 idles in idle0, see kern_sched.c).
  */
 #include <sys/param.h>
 #include <sys/kernel.h>
@@ -71,5 +71,5 @@ mi_startup(void)
 	}
 	/* Uptime by the kernel's own time counter; bench/boot reads it. */
 	printf("startup complete: %ld ms uptime\n", (long)sbttoms(sbinuptime()));
-	sched_idle_loop();
+	thread0_park();
 }

@@ -6,6 +6,7 @@
 #include <sys/param.h>
 #include <sys/cons.h>
 #include <sys/errno.h>
+#include <sys/mutex.h>
 #include <sys/pcpu.h>
 #include <sys/systm.h>
 
@@ -18,7 +19,6 @@ static struct consdev	*cons_tab[CONS_MAX];
 static volatile bool	cons_in_emergency;
 static volatile u_int	cons_owner = ~0u;	/* CPU holding the output lock */
 static u_int		cons_depth;
-static register_t	cons_saved_intr;
 
 int
 cons_register(struct consdev *cd)
@@ -82,14 +82,19 @@ cons_putc(int c)
 /*
  * A recursive spin lock keyed on the CPU, so a panic or trap while printing
  * on the same CPU still gets its message out.  A panicking system gives up
- * waiting after a while rather than staying silent.
+ * waiting after a while rather than staying silent.  Before the per-CPU
+ * data exists (first lines of boot) there is one CPU with interrupts off
+ * and nothing to lock against.
  */
 void
 cons_lock(void)
 {
-	register_t rf = intr_disable();
-	u_int me = (PCPU_GET(self) != NULL) ? curcpu : 0;
+	u_int me;
 
+	if (get_pcpu() == NULL)
+		return;
+	spinlock_enter();
+	me = curcpu;
 	if (cons_owner == me) {
 		cons_depth++;
 		return;
@@ -102,17 +107,17 @@ cons_lock(void)
 		cpu_spinwait();
 	}
 	cons_depth = 1;
-	cons_saved_intr = rf;
 }
 
 void
 cons_unlock(void)
 {
-	register_t rf;
-
-	if (--cons_depth > 0)
+	if (get_pcpu() == NULL)
 		return;
-	rf = cons_saved_intr;
-	atomic_store_rel_int(&cons_owner, ~0u);
-	intr_restore(rf);
+	/* A panicking CPU may have taken the lock over (see above). */
+	KASSERT(cons_owner == curcpu || panicstr != NULL,
+	    ("cons_unlock: owned by cpu%u", cons_owner));
+	if (cons_owner == curcpu && --cons_depth == 0)
+		atomic_store_rel_int(&cons_owner, ~0u);
+	spinlock_exit();
 }

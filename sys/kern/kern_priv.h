@@ -27,6 +27,9 @@ void	sched_switch_locked(struct thread *td);
 void	sched_lock(int cpu);
 void	sched_unlock(int cpu);
 bool	sched_cpu_running(void);
+/* A CPU's idle thread (NULL until it first ran) and switches to it. */
+struct thread *sched_idle_thread(int cpu);
+uint64_t sched_idle_switches(int cpu);
 /* Hands an exiting thread (curthread) to whoever runs next, to free it. */
 void	sched_set_dead(struct thread *td);
 /* kern_thread.c: frees an exited thread once off its stack. */

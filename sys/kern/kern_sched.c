@@ -7,17 +7,21 @@
  *
  * The run-queue lock is held across cpu_switch(): the thread switched to
  * releases it (after its own cpu_switch returns, or in fork_exit).  Because
- * the releasing thread is not the one that locked, it is a bare spin word
- * with interrupts kept off by hand, not a struct mtx.
+ * the releasing thread is not the one that locked, it is a bare spin word,
+ * not a struct mtx, but it is taken inside spinlock_enter() like every spin
+ * lock.  A switch happens with exactly that one spin section open; the
+ * interrupt flag its outermost spinlock_enter() saved belongs to the
+ * switching thread, so each thread keeps its own across the switch.
  *
  * A thread that blocks with nothing queued switches to the CPU's idle
- * thread.  Before a CPU has one (the BSP runs SYSINITs and the ktests on
- * thread0 before thread0 becomes its idle thread) the blocking thread idles
- * in place: it halts with interrupts enabled until something is queued,
- * possibly itself.
+ * thread.  Every CPU has one from the moment it can block: the APs start on
+ * theirs, and CPU0 gets idle0 at SI_SUB_SCHED, so the SYSINITs and the
+ * ktests that run on thread0 block like any thread.  Once the SYSINITs are
+ * done, thread0 parks for good (thread0_park).
  */
 #include <sys/param.h>
 #include <sys/kernel.h>
+#include <sys/mutex.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/smp.h>
@@ -35,6 +39,7 @@ struct runq {
 	struct thread		*rq_idle;
 	struct thread		*rq_dead;	/* exited, to free off its stack */
 	uint64_t		rq_switches;
+	uint64_t		rq_idle_switches;	/* of those, to rq_idle */
 };
 
 static struct runq	runqs[MAXCPU];
@@ -49,10 +54,10 @@ runqs_init(void *arg __unused)
 }
 SYSINIT(runqs, SI_SUB_LOCK, SI_ORDER_FIRST, runqs_init, NULL);
 
-/* Interrupts must already be off: the holder may switch threads. */
 void
 sched_lock(int cpu)
 {
+	spinlock_enter();
 	while (!atomic_cmpset_int(&runqs[cpu].rq_lock, 0, 1))
 		cpu_spinwait();
 }
@@ -60,7 +65,9 @@ sched_lock(int cpu)
 void
 sched_unlock(int cpu)
 {
+	KASSERT(runqs[cpu].rq_lock != 0, ("sched_unlock(%d): not locked", cpu));
 	atomic_store_rel_int(&runqs[cpu].rq_lock, 0);
+	spinlock_exit();
 }
 
 bool
@@ -95,16 +102,13 @@ void
 sched_add(struct thread *td)
 {
 	int cpu = td->td_cpu;
-	register_t rf;
 
 	if (!runqs_ready)
 		panic("sched_add(%s) before the run queues exist", td->td_name);
-	rf = intr_disable();
 	sched_lock(cpu);
 	td->td_state = TDS_RUNQ;
 	TAILQ_INSERT_TAIL(&runqs[cpu].rq_head, td, td_runq);
 	sched_unlock(cpu);
-	intr_restore(rf);
 	/* A halted CPU only looks at its queue again after an interrupt. */
 	if (cpu != (int)curcpu && pcpu_find(cpu) != NULL &&
 	    pcpu_find(cpu)->pc_started)
@@ -114,7 +118,8 @@ sched_add(struct thread *td)
 /*
  * Gives the CPU away from td (curthread) until td is running again.  The
  * caller set td_state: TDS_RUNQ (queued, a yield), TDS_SLEEPING or
- * TDS_DEAD.  Run-queue lock held and interrupts off, on entry and return.
+ * TDS_DEAD.  Run-queue lock held, and no other spin lock, on entry and
+ * return.
  */
 void
 sched_switch_locked(struct thread *td)
@@ -122,35 +127,38 @@ sched_switch_locked(struct thread *td)
 	int cpu = td->td_cpu;
 	struct runq *rq = &runqs[cpu];
 	struct thread *next;
+	register_t flags;
 
-	if (td->td_critnest != 0 && td->td_state != TDS_RUNQ)
-		panic("thread %s blocks in a critical section", td->td_name);
-	for (;;) {
-		next = TAILQ_FIRST(&rq->rq_head);
-		if (next != NULL)
-			TAILQ_REMOVE(&rq->rq_head, next, td_runq);
-		else if (td->td_state == TDS_RUNNING)
-			return;
-		else if (rq->rq_idle != NULL && rq->rq_idle != td)
-			next = rq->rq_idle;
-		if (next == NULL) {
-			/* No idle thread yet: wait here for a wakeup. */
-			sched_unlock(cpu);
-			sti_hlt();
-			disable_intr();
-			sched_lock(cpu);
-			continue;
-		}
-		next->td_state = TDS_RUNNING;
-		if (next == td)
-			return;
-		rq->rq_switches++;
-		get_pcpu()->pc_curthread = next;
-		cpu_switch(td, next);
-		/* Back on td, same CPU: threads are bound. */
-		sched_reap(rq);
+	KASSERT(rq->rq_lock != 0, ("sched_switch_locked: cpu%d not locked",
+	    cpu));
+	if (spinlock_count() != 1)
+		panic("thread %s switches with spin lock %s held (%u spin "
+		    "sections)", td->td_name, spinlock_held_name(NULL),
+		    spinlock_count());
+	next = TAILQ_FIRST(&rq->rq_head);
+	if (next != NULL)
+		TAILQ_REMOVE(&rq->rq_head, next, td_runq);
+	else if (td->td_state == TDS_RUNNING)
 		return;
-	}
+	else if (rq->rq_idle != NULL && rq->rq_idle != td)
+		next = rq->rq_idle;
+	else
+		panic("cpu%d: %s blocks and there is no idle thread", cpu,
+		    td->td_name);
+	next->td_state = TDS_RUNNING;
+	if (next == td)
+		return;
+	rq->rq_switches++;
+	if (next == rq->rq_idle)
+		rq->rq_idle_switches++;
+	flags = get_pcpu()->pc_spin_flags;
+	get_pcpu()->pc_curthread = next;
+	cpu_switch(td, next);
+	/* Back on td, same CPU: threads are bound. */
+	get_pcpu()->pc_spin_flags = flags;
+	KASSERT(spinlock_count() == 1, ("%s resumes with %u spin sections",
+	    td->td_name, spinlock_count()));
+	sched_reap(rq);
 }
 
 /* First code of every new thread, from fork_trampoline. */
@@ -162,8 +170,9 @@ fork_exit(void (*func)(void *), void *arg)
 	struct runq *rq = &runqs[curcpu];
 
 	sched_reap(rq);
+	/* The switch's spin section is ours now; a thread starts with IF on. */
+	get_pcpu()->pc_spin_flags = PSL_I;
 	sched_unlock((int)curcpu);
-	enable_intr();
 	func(arg);
 	kthread_exit();
 }
@@ -172,12 +181,12 @@ void
 kern_yield(void)
 {
 	struct thread *td = curthread;
-	register_t rf;
 
 	if (!runqs_ready || td == NULL || intr_nesting() != 0 ||
 	    (td->td_flags & TDF_IDLE))
 		return;
-	rf = intr_disable();
+	if (spinlock_count() != 0)
+		panic("kern_yield with spin lock %s held", spinlock_held_name(NULL));
 	sched_lock(td->td_cpu);
 	if (!TAILQ_EMPTY(&runqs[td->td_cpu].rq_head)) {
 		td->td_state = TDS_RUNQ;
@@ -185,7 +194,6 @@ kern_yield(void)
 		sched_switch_locked(td);
 	}
 	sched_unlock(td->td_cpu);
-	intr_restore(rf);
 }
 
 /* Nothing to do but wake the halted CPU, and notice a new early deadline. */
@@ -193,22 +201,6 @@ void
 sched_ipi_ast(void)
 {
 	clocksource_reload();
-}
-
-void
-critical_enter(void)
-{
-	curthread->td_critnest++;
-}
-
-void
-critical_exit(void)
-{
-	struct thread *td = curthread;
-
-	if (td->td_critnest == 0)
-		panic("critical_exit without critical_enter");
-	td->td_critnest--;
 }
 
 void
@@ -225,11 +217,11 @@ sched_idle_loop(void)
 	if (td->td_name[0] == '\0')
 		snprintf(td->td_name, sizeof(td->td_name), "idle%d", cpu);
 	PCPU_SET(idlethread, td);
-	disable_intr();
 	sched_lock(cpu);
 	rq->rq_idle = td;
 	sched_unlock(cpu);
 	for (;;) {
+		/* Off before the lock, so its release leaves them off. */
 		disable_intr();
 		sched_lock(cpu);
 		if (!TAILQ_EMPTY(&rq->rq_head)) {
@@ -245,4 +237,52 @@ sched_idle_loop(void)
 		 */
 		sti_hlt();
 	}
+}
+
+static void
+idle_thread_main(void *arg __unused)
+{
+	sched_idle_loop();
+}
+
+/*
+ * CPU0's idle thread.  One yield lets it run once and register itself, so
+ * from here on rq_idle is set and a blocking thread0 switches to it.
+ */
+static void
+idle0_create(void *arg __unused)
+{
+	struct thread *td;
+	int error;
+
+	error = kthread_add(idle_thread_main, NULL, &td, 0, "idle0");
+	if (error != 0)
+		panic("cannot create idle0: error %d", error);
+	kern_yield();
+	if (runqs[0].rq_idle != td)
+		panic("idle0 did not register");
+}
+SYSINIT(idle0, SI_SUB_SCHED, SI_ORDER_FIRST, idle0_create, NULL);
+
+void
+thread0_park(void)
+{
+	static int parked;
+
+	KASSERT(curthread == &thread0, ("thread0_park on %s",
+	    curthread->td_name));
+	for (;;)
+		tsleep(&parked, "parked", 0);
+}
+
+struct thread *
+sched_idle_thread(int cpu)
+{
+	return (runqs[cpu].rq_idle);
+}
+
+uint64_t
+sched_idle_switches(int cpu)
+{
+	return (runqs[cpu].rq_idle_switches);
 }

@@ -86,7 +86,6 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 	struct sleepq *sq = sleepq_lookup(chan);
 	struct sleep_timo st;
 	struct callout co;
-	register_t rf, spin_saved = 0;
 	bool spin = mtx != NULL && (mtx->mtx_flags & MTX_SPIN);
 	int ret;
 
@@ -96,27 +95,28 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 		panic("msleep(%s) by an idle thread", wmesg);
 	if (!sched_cpu_running())
 		panic("msleep(%s) before the scheduler exists", wmesg);
-	if (mtx != NULL)
-		mtx_assert(mtx, MA_OWNED);
-
-	rf = intr_disable();
-	mtx_lock_spin(&sq->sq_lock);
 	if (mtx != NULL) {
-		if (spin) {
-			/*
-			 * Keep interrupts off past its release: the sleep
-			 * queue lock is held, so an interrupt handler calling
-			 * wakeup here would spin on it forever.
-			 */
-			if (mtx->mtx_recurse != 0)
-				panic("msleep on recursed spin mutex %s",
-				    mtx->mtx_name);
-			spin_saved = mtx->mtx_saved_intr;
-			mtx->mtx_saved_intr = 0;
-			mtx_unlock_spin(mtx);
-		} else
-			mtx_unlock(mtx);
+		mtx_assert(mtx, MA_OWNED);
+		if (spin && mtx->mtx_recurse != 0)
+			panic("msleep on recursed spin mutex %s",
+			    mtx->mtx_name);
 	}
+	/* The spin interlock is the only spin lock a sleeper may hold. */
+	if (spinlock_count() != (spin ? 1u : 0u))
+		panic("msleep(%s) with spin lock %s held", wmesg,
+		    spinlock_held_name(mtx));
+
+	/*
+	 * The sleep queue lock is held from before the interlock is dropped
+	 * until the run queue is locked, so no wakeup is lost; the spin
+	 * sections keep interrupts off throughout, so an interrupt handler
+	 * calling wakeup here cannot spin on the queue lock forever.
+	 */
+	mtx_lock_spin(&sq->sq_lock);
+	if (mtx != NULL && spin)
+		mtx_unlock_spin(mtx);
+	else if (mtx != NULL)
+		mtx_unlock(mtx);
 	td->td_wchan = chan;
 	td->td_wmesg = wmesg;
 	td->td_slpret = 0;
@@ -133,20 +133,17 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 	sched_lock(td->td_cpu);
 	mtx_unlock_spin(&sq->sq_lock);
 	sched_switch_locked(td);
+	/* Interrupts back as the caller had them before any spin lock. */
 	sched_unlock(td->td_cpu);
 	ret = td->td_slpret;
 	if (timo > 0)
 		callout_stop(&co);
 	td->td_wmesg = NULL;
-	intr_restore(rf);
 
-	if (mtx != NULL) {
-		if (spin) {
-			mtx_lock_spin(mtx);
-			mtx->mtx_saved_intr = spin_saved;
-		} else
-			mtx_lock(mtx);
-	}
+	if (mtx != NULL && spin)
+		mtx_lock_spin(mtx);
+	else if (mtx != NULL)
+		mtx_lock(mtx);
 	return (ret);
 }
 
@@ -156,31 +153,16 @@ tsleep(const void *chan, const char *wmesg, sbintime_t timo)
 	return (msleep(chan, NULL, wmesg, timo));
 }
 
-static void
-wakeup_n(const void *chan, bool one)
+void
+wakeup(const void *chan)
 {
 	struct sleepq *sq = sleepq_lookup(chan);
 	struct thread *td, *tmp;
 
 	mtx_lock_spin(&sq->sq_lock);
 	TAILQ_FOREACH_SAFE(td, &sq->sq_head, td_slpq, tmp) {
-		if (td->td_wchan != chan)
-			continue;
-		sleepq_resume(sq, td, 0);
-		if (one)
-			break;
+		if (td->td_wchan == chan)
+			sleepq_resume(sq, td, 0);
 	}
 	mtx_unlock_spin(&sq->sq_lock);
-}
-
-void
-wakeup(const void *chan)
-{
-	wakeup_n(chan, false);
-}
-
-void
-wakeup_one(const void *chan)
-{
-	wakeup_n(chan, true);
 }

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Kernel threads: creation, exit and the list of all threads.  Stacks come
- * straight from the page allocator (page-aligned, no malloc header).
+ * from the machine's stack allocator (guard pages below, kstack_alloc).
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -10,7 +10,6 @@
 #include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/pcpu.h>
-#include <sys/physmem.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
 
@@ -20,8 +19,6 @@
 #include <machine/vmparam.h>
 
 #include "kern_priv.h"
-
-#define KSTACK_PAGES	4
 
 MALLOC_DEFINE(M_THREAD, "thread", "kernel threads");
 
@@ -45,7 +42,7 @@ kthread_add(void (*func)(void *), void *arg, struct thread **tdp, int cpu,
     const char *fmt, ...)
 {
 	struct thread *td;
-	vm_paddr_t stack;
+	void *stack;
 	va_list ap;
 
 	if (cpu < 0)
@@ -55,16 +52,16 @@ kthread_add(void (*func)(void *), void *arg, struct thread **tdp, int cpu,
 	td = malloc(sizeof(*td), M_THREAD, M_NOWAIT | M_ZERO);
 	if (td == NULL)
 		return (ENOMEM);
-	stack = phys_alloc_contig(KSTACK_PAGES, 0, DMAP_BOOT_SIZE);
-	if (stack == PHYS_NONE) {
+	stack = kstack_alloc();
+	if (stack == NULL) {
 		free(td, M_THREAD);
 		return (ENOMEM);
 	}
 	va_start(ap, fmt);
 	vsnprintf(td->td_name, sizeof(td->td_name), fmt, ap);
 	va_end(ap);
-	td->td_kstack = (void *)PHYS_TO_DMAP(stack);
-	td->td_kstack_size = ptoa(KSTACK_PAGES);
+	td->td_kstack = stack;
+	td->td_kstack_size = KSTACK_SIZE;
 	td->td_cpu = cpu;
 	td->td_tid = (int)atomic_fetchadd_int(&next_tid, 1);
 	td->td_func = func;
@@ -91,8 +88,7 @@ thread_reap(struct thread *td)
 	TAILQ_REMOVE(&allthreads, td, td_allq);
 	nthreads--;
 	mtx_unlock_spin(&allthreads_lock);
-	phys_free_contig(DMAP_TO_PHYS((vm_offset_t)td->td_kstack),
-	    KSTACK_PAGES);
+	kstack_free(td->td_kstack);
 	td->td_state = TDS_DEAD;
 	free(td, M_THREAD);
 }
@@ -104,7 +100,9 @@ kthread_exit(void)
 
 	if (td == &thread0 || (td->td_flags & TDF_IDLE))
 		panic("kthread_exit from %s", td->td_name);
-	disable_intr();
+	if (spinlock_count() != 0)
+		panic("kthread_exit(%s) with spin lock %s held", td->td_name,
+		    spinlock_held_name(NULL));
 	sched_lock(td->td_cpu);
 	td->td_state = TDS_DEAD;
 	sched_set_dead(td);

@@ -7,11 +7,13 @@
 #include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/linker_set.h>
+#include <sys/mutex.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
 
 #include <machine/cpufunc.h>
+#include <machine/intr.h>
 #include <machine/setjmp.h>
 
 #include <x86/init.h>
@@ -27,6 +29,9 @@ struct ktest_frame {
 	struct kjmpbuf		jb;
 	struct ktest_ctx	*ctx;
 	struct thread		*td;
+	const char		*name;
+	struct spinlock_mark	spin;	/* spin state when the test began */
+	void			*onfault; /* trap catch armed around it */
 };
 
 static struct ktest_frame *volatile ktest_active;
@@ -47,12 +52,18 @@ ktest_set_result(struct ktest_ctx *ctx, enum ktest_result r, const char *fmt, ..
 	va_end(ap);
 }
 
+/*
+ * Only a panic in the test's own thread context is contained.  An interrupt
+ * handler runs on the interrupted thread's stack, but jumping back to the
+ * test from there would abandon the interrupt frame with the handler's
+ * locks held, the interrupt depth raised and interrupts turned on.
+ */
 bool
 ktest_recovers_panic(void)
 {
 	struct ktest_frame *kf = ktest_active;
 
-	return (kf != NULL && kf->td == curthread);
+	return (kf != NULL && kf->td == curthread && intr_nesting() == 0);
 }
 
 /* A panic on the thread running a test ends that test as ERROR. */
@@ -63,6 +74,11 @@ ktest_panic_recover(const char *msg)
 
 	if (kf == NULL || kf->td != curthread)
 		return;
+	if (!ktest_recovers_panic()) {
+		printf("ktest %s: panic in an interrupt handler (depth %u) is "
+		    "fatal\n", kf->name, intr_nesting());
+		return;
+	}
 	ktest_set_result(kf->ctx, KTEST_ERROR, "panic: %s", msg);
 	klongjmp(&kf->jb, 1);
 }
@@ -91,16 +107,27 @@ ktest_one(const struct ktest *t, struct ktest_ctx *ctx)
 	ctx->detail[0] = '\0';
 	kf.ctx = ctx;
 	kf.td = curthread;
+	kf.name = t->name;
+	kf.onfault = curthread->td_onfault;
+	spinlock_mark(&kf.spin);
+	/* The jump back restores these flags: interrupts off until unwound. */
+	disable_intr();
 	if (ksetjmp(&kf.jb) == 0) {
 		ktest_active = &kf;
+		intr_restore(rf);
 		t->func(ctx);
 	} else {
-		/* Back from a panic: restore what the test may have left. */
+		/*
+		 * Back from a panic in this thread: release the spin locks the
+		 * test took and rewind the spin nesting, then interrupts as
+		 * they were.
+		 */
+		KASSERT(intr_nesting() == 0, ("ktest %s recovered at interrupt "
+		    "depth %u", t->name, intr_nesting()));
+		spinlock_unwind(&kf.spin);
 		if (rf & PSL_I)
 			enable_intr();
-		else
-			disable_intr();
-		curthread->td_onfault = NULL;
+		curthread->td_onfault = kf.onfault;
 	}
 	ktest_active = NULL;
 	return (ctx->result);

@@ -27,7 +27,6 @@ struct thread {
 	const void		*td_wchan;	/* sleeping on */
 	const char		*td_wmesg;
 	int			td_slpret;	/* 0, or EWOULDBLOCK on timeout */
-	u_int			td_critnest;
 	int			td_flags;
 	TAILQ_ENTRY(thread)	td_runq;
 	TAILQ_ENTRY(thread)	td_slpq;
@@ -48,19 +47,19 @@ void	kthread_exit(void) __dead2;
 /*
  * Sleeps until wakeup(chan) or for at most timo (sbintime; 0 = forever).
  * msleep drops and retakes a MTX_DEF or MTX_SPIN lock around the sleep
- * without losing a wakeup.  Returns 0 or EWOULDBLOCK.
+ * without losing a wakeup.  Returns 0 or EWOULDBLOCK.  No other spin lock
+ * may be held (a panic names it).
  */
 struct mtx;
 int	msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo);
 int	tsleep(const void *chan, const char *wmesg, sbintime_t timo);
 void	wakeup(const void *chan);
-void	wakeup_one(const void *chan);
 /* Gives the CPU to another runnable thread of this CPU, if any. */
 void	kern_yield(void);
-/* Runs in the AP (or BSP) once it can schedule; never returns. */
+/* Runs in an idle thread once its CPU can schedule; never returns. */
 void	sched_idle_loop(void) __dead2;
-void	critical_enter(void);
-void	critical_exit(void);
+/* thread0, once start-up is done: sleeps for good (idle0 idles CPU0). */
+void	thread0_park(void) __dead2;
 
 extern struct thread	thread0;
 

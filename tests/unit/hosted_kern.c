@@ -14,6 +14,7 @@
 #include <sys/proc.h>
 #include <sys/systm.h>
 
+#include <machine/cpufunc.h>
 #include <machine/md_var.h>
 #include <machine/vmparam.h>
 
@@ -23,6 +24,7 @@
 
 struct thread	thread0;
 struct pcpu	hosted_pcpu = { .pc_curthread = &thread0 };
+register_t	hosted_rflags = PSL_I;	/* a test starts with interrupts on */
 struct bootinfo	bootinfo;
 struct memmap	phys_memmap;
 char		hosted_kimage[HOSTED_KIMAGE_SIZE];
@@ -51,10 +53,13 @@ kern_yield(void)
 {
 }
 
+/* Tests set it to stand for "inside an interrupt handler". */
+u_int		hosted_intr_depth;
+
 u_int
 intr_nesting(void)
 {
-	return (0);
+	return (hosted_intr_depth);
 }
 
 void

@@ -139,12 +139,11 @@ hammer_time(struct bootinfo *bi)
 	pcpu0.pc_tss = &tss0;
 	tss0.tss_ist[IST_DOUBLEFAULT - 1] = (uint64_t)(dfstack0 + sizeof(dfstack0));
 	tss0.tss_ist[IST_NMI - 1] = (uint64_t)(nmistack0 + sizeof(nmistack0));
-	pcpu0.pc_dfstack = dfstack0;
 	cpu_setup_tables(&pcpu0);
 	pcpu0.pc_cpuid = 0;
 	pcpu0.pc_curthread = &thread0;
 	pcpu0.pc_start_method = 0;
-	thread0.td_kstack = boot_stack;
+	thread0.td_kstack = boot_stack;		/* until hammer_time's end */
 	thread0.td_kstack_size = 16384;
 	thread0.td_state = TDS_RUNNING;
 	strlcpy(thread0.td_name, "thread0", sizeof(thread0.td_name));
@@ -177,5 +176,11 @@ hammer_time(struct bootinfo *bi)
 
 	memmap_setup();
 	init_ops.early_clock_source_init();
-	mi_startup();
+	/*
+	 * Off the boot stack (in .bss, with kernel data right below it) onto
+	 * a stack with a guard page under it, for the rest of thread0's life.
+	 */
+	thread0.td_kstack = kstack_bootstrap();
+	thread0.td_kstack_size = KSTACK_SIZE;
+	cpu_run_on_stack((char *)thread0.td_kstack + KSTACK_SIZE, mi_startup);
 }

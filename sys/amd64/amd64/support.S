@@ -78,3 +78,17 @@ fork_trampoline:
 	call	fork_exit
 1:	hlt
 	jmp	1b
+
+/*
+ * void cpu_run_on_stack(void *top, void (*fn)(void)) __dead2
+ * Leaves the current stack for good: %rsp = top, then fn(), which must
+ * not return.  A zero %rbp ends backtraces there.
+ */
+	.globl	cpu_run_on_stack
+cpu_run_on_stack:
+	andq	$-16, %rdi
+	movq	%rdi, %rsp
+	xorl	%ebp, %ebp
+	call	*%rsi
+2:	hlt
+	jmp	2b

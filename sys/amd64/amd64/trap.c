@@ -13,8 +13,10 @@
 
 #include <machine/cpufunc.h>
 #include <machine/frame.h>
+#include <machine/intr.h>
 #include <machine/md_var.h>
 #include <machine/trap.h>
+#include <machine/vmparam.h>
 
 static const char *const trap_names[32] = {
 	[T_DIVIDE] = "divide error", [T_DEBUG] = "debug",
@@ -32,21 +34,43 @@ static const char *const trap_names[32] = {
 void
 trap_catch_set(struct trap_catch *tc)
 {
+	struct thread *td = curthread;
+
 	tc->tc_trapno = -1;
-	curthread->td_onfault = tc;
+	tc->tc_depth = intr_nesting();
+	tc->tc_prev = td->td_onfault;
+	td->td_onfault = tc;
 }
 
 void
 trap_catch_disarm(void)
 {
-	curthread->td_onfault = NULL;
+	struct thread *td = curthread;
+	struct trap_catch *tc = td->td_onfault;
+
+	KASSERT(tc != NULL, ("trap_catch_disarm: no catch armed"));
+	KASSERT(tc->tc_depth == intr_nesting(), ("trap_catch_disarm at "
+	    "interrupt depth %u, armed at %u", intr_nesting(), tc->tc_depth));
+	td->td_onfault = tc->tc_prev;
+}
+
+struct trap_catch *
+trap_catch_pending(void)
+{
+	struct thread *td = curthread;
+	struct trap_catch *tc = td != NULL ? td->td_onfault : NULL;
+
+	if (tc == NULL || tc->tc_depth != intr_nesting())
+		return (NULL);
+	return (tc);
 }
 
 static bool
 kernel_addr(uint64_t a)
 {
 	return (a >= (uint64_t)kernel_start && a < (uint64_t)kernel_end) ||
-	    (a >= 0xffff800000000000ULL && a < 0xffff808000000000ULL);
+	    (a >= DMAP_MIN_ADDRESS && a < DMAP_MAX_ADDRESS) ||
+	    (a >= KSTACK_MIN_ADDRESS && a < KSTACK_MAX_ADDRESS);
 }
 
 void
@@ -104,10 +128,10 @@ trap_dispatch(struct trapframe *tf)
 	}
 
 	td = curthread;
-	tc = td != NULL ? td->td_onfault : NULL;
+	tc = trap_catch_pending();
 	if (tc != NULL && tf->tf_trapno != T_DOUBLEFLT && tf->tf_trapno != T_NMI) {
 		/* Expected trap: record it and resume at the catch point. */
-		td->td_onfault = NULL;
+		td->td_onfault = tc->tc_prev;
 		tc->tc_trapno = (int)tf->tf_trapno;
 		tc->tc_err = tf->tf_err;
 		tc->tc_rip = tf->tf_rip;

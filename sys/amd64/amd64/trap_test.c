@@ -8,6 +8,9 @@
 #include <sys/ktest.h>
 #include <sys/systm.h>
 
+#include <machine/cpufunc.h>
+#include <machine/frame.h>
+#include <machine/intr.h>
 #include <machine/trap.h>
 
 /* Canonical, never mapped: PML4 slot 288 is unused by the kernel. */
@@ -66,4 +69,66 @@ KTEST(trap_uncaught_panics)
 	KT_ASSERT(r == KTEST_ERROR, "uncaught #UD gave result %d", r);
 	KT_ASSERT(strncmp(ctx.detail, "panic: trap 6", 13) == 0, "detail \"%s\"",
 	    ctx.detail);
+}
+
+static struct {
+	struct trap_catch	*pending;	/* on entry: the thread's? */
+	int			own_trapno;	/* the handler's own catch */
+	u_int			own_depth;
+	struct trap_catch	*after;
+} ih;
+
+static void
+catch_probe_intr(struct trapframe *tf __unused, void *arg __unused)
+{
+	struct trap_catch tc;
+
+	ih.pending = trap_catch_pending();
+	if (trap_catch_arm(&tc) == 0) {
+		__asm__ __volatile__("ud2");
+		trap_catch_disarm();
+	}
+	ih.own_trapno = tc.tc_trapno;
+	ih.own_depth = intr_nesting();
+	ih.after = trap_catch_pending();
+}
+
+/*
+ * A thread's catch does not apply inside an interrupt handler that runs in
+ * its window (resuming the thread there would abandon the interrupt frame);
+ * the handler's own catch does, and resumes in the handler.
+ */
+KTEST(trap_catch_not_in_interrupt)
+{
+	struct trap_catch tc;
+	register_t rf;
+	u_int vec;
+	int error;
+	bool before = false, kept = false;
+
+	memset(&ih, 0, sizeof(ih));
+	error = intr_alloc_vector(catch_probe_intr, NULL, &vec);
+	KT_ASSERT(error == 0, "intr_alloc_vector: %d", error);
+	if (trap_catch_arm(&tc) == 0) {
+		before = trap_catch_pending() == &tc;
+		rf = intr_disable();
+		intr_execute_vector(vec);
+		intr_restore(rf);
+		kept = trap_catch_pending() == &tc;
+		trap_catch_disarm();
+	} else {
+		intr_free_vector(vec);
+		KT_FAIL("thread's catch took trap %d from the handler",
+		    tc.tc_trapno);
+	}
+	intr_free_vector(vec);
+	KT_ASSERT(before, "thread's catch not pending");
+	KT_ASSERT(kept, "thread's catch lost");
+	KT_ASSERT(ih.pending == NULL,
+	    "thread's catch pending inside an interrupt handler");
+	KT_ASSERT(ih.own_trapno == T_PRIVINFLT && ih.own_depth == 1,
+	    "handler's own catch: trap %d at depth %u", ih.own_trapno,
+	    ih.own_depth);
+	KT_ASSERT(ih.after == NULL, "a catch pending after the handler's own");
+	KT_ASSERT(trap_catch_pending() == NULL, "a catch left armed");
 }

@@ -21,6 +21,8 @@ void	trap_dispatch(struct trapframe *);
 void	intr_dispatch(struct trapframe *);
 /* Prints a frame-pointer backtrace starting at rbp. */
 void	db_backtrace(uint64_t rbp, int maxframes);
+/* Switches to the stack ending at top and calls fn there, for good. */
+void	cpu_run_on_stack(void *top, void (*fn)(void)) __dead2;
 /* Puts every other CPU in a halt loop (panic path). */
 void	cpu_stop_others(void);
 

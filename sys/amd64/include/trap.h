@@ -31,6 +31,8 @@
  */
 struct trap_catch {
 	struct kjmpbuf	tc_jb;		/* where to continue */
+	struct trap_catch *tc_prev;	/* catch armed before this one */
+	u_int		tc_depth;	/* interrupt depth it was armed at */
 	int		tc_trapno;	/* filled by the handler */
 	uint64_t	tc_err;
 	uint64_t	tc_addr;	/* CR2 for #PF */
@@ -40,10 +42,16 @@ struct trap_catch {
 /*
  * trap_catch_arm() evaluates to 0 when armed and to 1 when execution resumes
  * after a caught trap (setjmp-style, so it must be used in the frame that
- * stays live).  Disarm before the frame returns.
+ * stays live).  Disarm before the frame returns.  A catch only applies at
+ * the interrupt depth it was armed at: a trap in an interrupt handler that
+ * ran inside the armed window is fatal, not resumed in the thread (which
+ * would abandon the interrupt frame).  Catches nest (a handler may arm its
+ * own); disarming or catching a trap re-arms the previous one.
  */
 void	trap_catch_set(struct trap_catch *);
 void	trap_catch_disarm(void);
+/* The catch a trap taken here and now would resume at, or NULL. */
+struct trap_catch *trap_catch_pending(void);
 #define trap_catch_arm(tc)	(trap_catch_set(tc), ksetjmp(&(tc)->tc_jb))
 
 #endif /* !_MACHINE_TRAP_H_ */

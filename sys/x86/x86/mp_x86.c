@@ -32,7 +32,6 @@
 #include <x86/apicvar.h>
 #include <x86/x86_smp.h>
 
-#define AP_KSTACK_SIZE		16384
 /* Generous: an emulated CPU on a loaded host takes its time. */
 #define AP_START_TIMEOUT_US	2000000
 #define STOP_TIMEOUT_US		100000
@@ -79,7 +78,6 @@ cpu_alloc_tables(struct pcpu *pc)
 	    (uint64_t)(df + IST_STACK_SIZE) & ~15UL;
 	pc->pc_tss->tss_ist[IST_NMI - 1] =
 	    (uint64_t)(nmi + IST_STACK_SIZE) & ~15UL;
-	pc->pc_dfstack = df;
 	return (0);
 }
 
@@ -236,10 +234,11 @@ mp_alloc_cpu(u_int cpu, u_int apic_id)
 	td = malloc(sizeof(*td), M_SMP, M_WAITOK | M_ZERO);
 	if (pc == NULL || td == NULL)
 		return (NULL);
-	td->td_kstack = malloc(AP_KSTACK_SIZE, M_SMP, M_WAITOK | M_ZERO);
+	/* Its boot stack too (native and hypervisor start alike). */
+	td->td_kstack = kstack_alloc();
 	if (td->td_kstack == NULL || cpu_alloc_tables(pc) != 0)
 		return (NULL);
-	td->td_kstack_size = AP_KSTACK_SIZE;
+	td->td_kstack_size = KSTACK_SIZE;
 	td->td_state = TDS_RUNNING;
 	td->td_cpu = (int)cpu;
 	td->td_flags = TDF_IDLE;
