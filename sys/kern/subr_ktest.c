@@ -144,6 +144,16 @@ ktest_run_one(const struct ktest *t, struct ktest_ctx *ctx)
 	return (r);
 }
 
+bool
+ktest_ends_with_error(void (*fn)(struct ktest_ctx *), const char *prefix,
+    struct ktest_ctx *ctx)
+{
+	struct ktest inner = { "inner", fn, __FILE__ };
+
+	return (ktest_run_one(&inner, ctx) == KTEST_ERROR &&
+	    strncmp(ctx->detail, prefix, strlen(prefix)) == 0);
+}
+
 /*
  * A test is selected when one of the comma-separated patterns matches its
  * name and none of the patterns written "!pattern" does.
@@ -222,12 +232,9 @@ selftest_panics(struct ktest_ctx *ctx __unused)
 
 KTEST(ktest_panic_is_error)
 {
-	struct ktest inner = { "inner", selftest_panics, __FILE__ };
 	struct ktest_ctx ctx;
-	enum ktest_result r;
 
-	r = ktest_run_one(&inner, &ctx);
-	KT_ASSERT(r == KTEST_ERROR, "panicking test gave result %d", r);
-	KT_ASSERT(strncmp(ctx.detail, "panic: deliberate panic", 23) == 0,
-	    "detail \"%s\"", ctx.detail);
+	KT_ASSERT(ktest_ends_with_error(selftest_panics, "panic: deliberate panic",
+	    &ctx), "panicking test gave result %d: \"%s\"", ctx.result,
+	    ctx.detail);
 }

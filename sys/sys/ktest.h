@@ -89,6 +89,12 @@ void	ktest_set_result(struct ktest_ctx *, enum ktest_result, const char *fmt, ..
  * is contained and reported as its ERROR result.
  */
 enum ktest_result ktest_run_one(const struct ktest *, struct ktest_ctx *);
+/*
+ * Runs fn as an inner test; true if it ended in ERROR with a detail that
+ * starts with 'prefix' (e.g. "panic: trap 6").  ctx gets what happened.
+ */
+bool	ktest_ends_with_error(void (*fn)(struct ktest_ctx *), const char *prefix,
+	    struct ktest_ctx *ctx);
 /* ktest= selection: comma-separated globs; "!glob" excludes. */
 bool	ktest_selected(const char *glob, const char *name);
 /* True if a panic now would be contained by the running test. */

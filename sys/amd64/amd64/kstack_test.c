@@ -100,14 +100,10 @@ overflow(struct ktest_ctx *ctx __unused)
 /* The fault on the guard cannot be pushed: #DF, on its own stack, reports. */
 KTEST(kstack_overflow_double_faults)
 {
-	struct ktest inner = { "inner", overflow, __FILE__ };
 	struct ktest_ctx ctx;
-	enum ktest_result r;
 
-	r = ktest_run_one(&inner, &ctx);
-	KT_ASSERT(r == KTEST_ERROR, "stack overflow gave result %d", r);
-	KT_ASSERT(strncmp(ctx.detail, "panic: trap 8 ", 14) == 0,
-	    "detail \"%s\"", ctx.detail);
+	KT_ASSERT(ktest_ends_with_error(overflow, "panic: trap 8 ", &ctx),
+	    "stack overflow gave result %d: \"%s\"", ctx.result, ctx.detail);
 	KT_NOTE("double fault after %lu frames", deepest);
 }
 
