@@ -91,6 +91,8 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 
 	if (intr_nesting() != 0)
 		panic("msleep(%s) in interrupt context", wmesg);
+	/* 0 is "forever": a deadline computed late must not turn into it. */
+	KASSERT(timo >= 0, ("msleep(%s) with a negative timeout", wmesg));
 	if (td->td_flags & TDF_IDLE)
 		panic("msleep(%s) by an idle thread", wmesg);
 	if (!sched_cpu_running())
