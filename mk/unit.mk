@@ -26,7 +26,7 @@ UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
 UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test mutex_test \
 	xs_ring_test xs_msg_test evtchn_test
-UNIT_PROGS += xs_client_test
+UNIT_PROGS += xs_client_test blkfront_ring_test
 
 # The event-channel core and ABIs over the fake hypervisor (evtchn_test).
 UNIT_EVTCHN_SRC := sys/xen/evtchn_core.c sys/xen/evtchn_fifo.c \
@@ -44,6 +44,11 @@ $(UNIT_REDEFS):
 	@echo "printf hosted_printf" >> $@.tmp
 	@echo "vprintf hosted_vprintf" >> $@.tmp
 	@grep -v '^printf kern_\|^vprintf kern_' $@.tmp > $@ && rm -f $@.tmp
+
+# blkfront's ring logic against an in-memory backend (blkfront_ring_test).
+UNIT_BLKRING_SRC := sys/dev/xen/blkfront/blkfront_ring.c tests/unit/fake_blkback.c
+UNIT_BLKRING_OBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_BLKRING_SRC))
+$(UNIT_DIR)/blkfront_ring_test: $(UNIT_BLKRING_OBJS)
 
 # Kernel-header objects (code under test, kernel half of the shim, tests).
 $(UNIT_OBJ)/k/%.o: %.c $(UNIT_REDEFS) $(KINC)/.stamp
@@ -83,6 +88,6 @@ $(UNIT_DIR)/xs_client_test: $(UNIT_SCHED_OBJS) \
 	$(UNIT_OBJ)/k/sys/xen/xs_ops.o
 $(UNIT_DIR)/xs_client_test: UNIT_LIBS += $(UNIT_SCHED_LIBS)
 
--include $(UNIT_KOBJS:.o=.d) $(UNIT_EVTCHN_OBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
+-include $(UNIT_KOBJS:.o=.d) $(UNIT_EVTCHN_OBJS:.o=.d) $(UNIT_BLKRING_OBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
 .SECONDARY: $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.o,$(UNIT_PROGS)) $(UNIT_KOBJS) \
-	$(UNIT_EVTCHN_OBJS)
+	$(UNIT_EVTCHN_OBJS) $(UNIT_BLKRING_OBJS)
