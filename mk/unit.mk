@@ -26,7 +26,7 @@ UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
 UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test mutex_test \
 	xs_ring_test xs_msg_test evtchn_test
-UNIT_PROGS += xs_client_test blkfront_ring_test
+UNIT_PROGS += xs_client_test blkfront_ring_test blkfront_negotiate_test
 
 # The event-channel core and ABIs over the fake hypervisor (evtchn_test).
 UNIT_EVTCHN_SRC := sys/xen/evtchn_core.c sys/xen/evtchn_fifo.c \
@@ -49,6 +49,9 @@ $(UNIT_REDEFS):
 UNIT_BLKRING_SRC := sys/dev/xen/blkfront/blkfront_ring.c tests/unit/fake_blkback.c
 UNIT_BLKRING_OBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_BLKRING_SRC))
 $(UNIT_DIR)/blkfront_ring_test: $(UNIT_BLKRING_OBJS)
+$(UNIT_DIR)/blkfront_negotiate_test: \
+	$(UNIT_OBJ)/k/sys/dev/xen/blkfront/blkfront_negotiate.o \
+	$(UNIT_OBJ)/k/sys/dev/xen/blkfront/blkfront_ring.o
 
 # Kernel-header objects (code under test, kernel half of the shim, tests).
 $(UNIT_OBJ)/k/%.o: %.c $(UNIT_REDEFS) $(KINC)/.stamp
