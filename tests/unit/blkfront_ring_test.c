@@ -52,7 +52,7 @@ setup(u_int order, u_int features, u_int max_indirect, RING_IDX start)
 	/* Move every index near the top of the index space to cross the wrap. */
 	s->req_prod = s->rsp_prod = start;
 	s->req_event = s->rsp_event = start + 1;
-	r.fr.req_prod_pvt = r.fr.rsp_cons = start;
+	r.fr.req_prod_pvt = r.fr.rsp_cons = r.published = start;
 	fbb_attach(&fb, s, order);
 	for (u_int i = 0; i < BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST; i++)
 		fb.grants[IND_GREF0 + i] = indmem[i];
@@ -516,6 +516,38 @@ KUNIT_TEST(blkring_hostile_prod)
 	    0x7fffffff, BLKRING_ERR_PROD });
 	hostile(&(struct bad){ "rsp_prod 1 behind", 0, { { 0, 0 } }, -2,
 	    BLKRING_ERR_PROD });
+}
+
+/* A request written to the ring but not published cannot be answered. */
+KUNIT_TEST(blkring_hostile_answers_unpublished)
+{
+	struct blkring_io io = rw_io(BLKIF_OP_READ, 1, 0);
+	uint16_t id;
+
+	setup(0, 0, 0, 0);
+	KU_ASSERT(blkring_queue(&r, &io, &id) == 0 && id == 0, "queue 0");
+	(void)blkring_push(&r);
+	KU_ASSERT(blkring_queue(&r, &io, &id) == 0 && id == 1, "queue 1");
+	/* The id is easy to guess: the backend answers both. */
+	fbb_respond(&fb, 1, BLKIF_OP_READ, BLKIF_RSP_OKAY);
+	(void)fbb_publish(&fb);
+	KU_ASSERT(blkring_consume(&r, count_done, NULL) == EPROTO &&
+	    r.error_kind == BLKRING_ERR_NOTINFLIGHT && ndone == 0,
+	    "answer to an unpublished request: kind %d, %u done",
+	    r.error_kind, ndone);
+
+	/* Two responses with one request published: too many. */
+	setup(0, 0, 0, 0);
+	KU_ASSERT(blkring_queue(&r, &io, &id) == 0, "queue 0");
+	(void)blkring_push(&r);
+	KU_ASSERT(blkring_queue(&r, &io, &id) == 0, "queue 1");
+	fbb_respond(&fb, 0, BLKIF_OP_READ, BLKIF_RSP_OKAY);
+	fbb_respond(&fb, 1, BLKIF_OP_READ, BLKIF_RSP_OKAY);
+	(void)fbb_publish(&fb);
+	KU_ASSERT(blkring_consume(&r, count_done, NULL) == EPROTO &&
+	    r.error_kind == BLKRING_ERR_PROD && ndone == 0,
+	    "2 responses for 1 published: kind %d, %u done", r.error_kind,
+	    ndone);
 }
 
 /* rsp_prod moving backwards after responses were consumed. */

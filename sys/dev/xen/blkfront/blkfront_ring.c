@@ -49,6 +49,7 @@ blkring_init(struct blkring *r, blkif_sring_t *sring, u_int order,
 		r->slots[i].next = (i + 1 < n) ? (uint16_t)(i + 1) : SLOT_NONE;
 	r->free_head = 0;
 	r->free_tail = (uint16_t)(n - 1);
+	r->published = r->fr.req_prod_pvt;
 	r->nfree = n;
 	return (0);
 }
@@ -83,8 +84,8 @@ slot_get(struct blkring *r)
 static void
 slot_put(struct blkring *r, uint16_t id)
 {
-	KASSERT(r->slots[id].state != BLKRING_SLOT_INFLIGHT,
-	    ("blkring: slot %u freed in flight", id));
+	KASSERT(r->slots[id].state == BLKRING_SLOT_DONE,
+	    ("blkring: slot %u freed in state %u", id, r->slots[id].state));
 	r->slots[id].next = SLOT_NONE;
 	if (r->free_tail == SLOT_NONE)
 		r->free_head = id;
@@ -232,7 +233,8 @@ blkring_queue(struct blkring *r, const struct blkring_io *io, uint16_t *idp)
 	if ((error = build(r, io, id, &req, &nsegs)) != 0)
 		return (error);
 	(void)slot_get(r);
-	r->slots[id].state = BLKRING_SLOT_INFLIGHT;
+	r->slots[id].state = BLKRING_SLOT_QUEUED;
+	r->queued[r->nqueued++] = id;
 	r->slots[id].op = io->op;
 	r->slots[id].nsegs = nsegs;
 	/* The entry is written in one go from the finished local copy. */
@@ -249,6 +251,15 @@ blkring_push(struct blkring *r)
 
 	if (r->dead)
 		return (false);
+	/* From here the backend may answer them, and only them. */
+	for (u_int i = 0; i < r->nqueued; i++) {
+		KASSERT(r->slots[r->queued[i]].state == BLKRING_SLOT_QUEUED,
+		    ("blkring: queued slot %u in state %u", r->queued[i],
+		    r->slots[r->queued[i]].state));
+		r->slots[r->queued[i]].state = BLKRING_SLOT_INFLIGHT;
+	}
+	r->nqueued = 0;
+	r->published = r->fr.req_prod_pvt;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&r->fr, notify);
 	return (notify);
 }
@@ -290,6 +301,7 @@ complete(struct blkring *r, const struct blkif_response *rsp,
 	s = &r->slots[id];
 	if (s->state == BLKRING_SLOT_DONE)
 		return (fail(r, BLKRING_ERR_DUPLICATE, id, 0));
+	/* Free since init, or queued but not yet published. */
 	if (s->state != BLKRING_SLOT_INFLIGHT)
 		return (fail(r, BLKRING_ERR_NOTINFLIGHT, id, 0));
 	/* An indirect request's response carries the inner operation. */
@@ -337,10 +349,10 @@ blkring_consume(struct blkring *r, blkring_done_fn *done, void *arg)
 		prod = __atomic_load_n(&r->fr.sring->rsp_prod, __ATOMIC_ACQUIRE);
 		cons = r->fr.rsp_cons;
 		/*
-		 * At most one response per request we put on the ring; a
+		 * At most one response per request we published; a
 		 * producer behind us wraps to a huge count and fails too.
 		 */
-		if (prod - cons > r->fr.req_prod_pvt - cons)
+		if (prod - cons > r->published - cons)
 			return (fail(r, BLKRING_ERR_PROD, 0, prod));
 		while (cons != prod) {
 			RING_COPY_RESPONSE(&r->fr, cons, &rsp);

@@ -13,7 +13,7 @@
  * one handed out again (a late duplicate is more likely caught as such).
  *
  * The backend is untrusted.  rsp_prod is read once per pass and bounded by
- * the requests we have on the ring; each response is copied off the ring
+ * the requests we have published; each response is copied off the ring
  * once and only the copy is looked at.  A response whose id is out of range,
  * not in flight, already completed, or whose operation differs from the
  * request's is a protocol error: the ring goes dead (every later call fails
@@ -65,7 +65,8 @@
 
 enum blkring_slot_state {
 	BLKRING_SLOT_FREE = 0,	/* never used since init */
-	BLKRING_SLOT_INFLIGHT,	/* on the ring, no response yet */
+	BLKRING_SLOT_QUEUED,	/* written to the ring, not yet published */
+	BLKRING_SLOT_INFLIGHT,	/* published, no response yet */
 	BLKRING_SLOT_DONE,	/* completed, free for reuse */
 };
 
@@ -79,9 +80,9 @@ struct blkring_slot {
 /* Why a ring went dead (blkring.error_kind), for the caller's message. */
 enum blkring_error {
 	BLKRING_OK = 0,
-	BLKRING_ERR_PROD,	/* rsp_prod beyond our requests, or backwards */
+	BLKRING_ERR_PROD,	/* rsp_prod beyond what we published, or back */
 	BLKRING_ERR_ID,		/* response id out of range */
-	BLKRING_ERR_NOTINFLIGHT, /* id never submitted since init */
+	BLKRING_ERR_NOTINFLIGHT, /* id never published since init */
 	BLKRING_ERR_DUPLICATE,	/* id already completed */
 	BLKRING_ERR_OP,		/* operation differs from the request's */
 };
@@ -92,6 +93,8 @@ struct blkring {
 	u_int			nslots;		/* == ring entries */
 	u_int			nfree;
 	uint16_t		free_head, free_tail;
+	RING_IDX		published;	/* req_prod as we last wrote it */
+	u_int			nqueued;	/* ids in queued[] */
 	u_int			features;	/* BLKRING_F_*, cleared on EOPNOTSUPP */
 	u_int			max_indirect;	/* 0: direct requests only */
 	blkif_vdev_t		handle;
@@ -100,6 +103,7 @@ struct blkring {
 	uint64_t		error_id;	/* the offending id, if any */
 	RING_IDX		error_prod;	/* the offending rsp_prod, if any */
 	struct blkring_slot	slots[BLKRING_MAX_SLOTS];
+	uint16_t		queued[BLKRING_MAX_SLOTS]; /* since last push */
 };
 
 /* One data segment: a granted 4 KiB page and the sectors used in it. */
@@ -153,7 +157,7 @@ int	blkring_init(struct blkring *, blkif_sring_t *sring, u_int order,
 
 /* Free slots, i.e. how many more requests can be queued now. */
 u_int	blkring_free_slots(const struct blkring *);
-/* Requests in flight (queued or published, no response yet). */
+/* Requests outstanding (queued or published, no response yet). */
 u_int	blkring_inflight(const struct blkring *);
 
 /*
