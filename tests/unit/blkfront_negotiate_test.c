@@ -195,7 +195,8 @@ KUNIT_TEST(blkneg_features)
 	b.persistent = false;
 	b.info = VDISK_READONLY | VDISK_CDROM;
 	KU_ASSERT(blkneg_negotiate(&ours, &b, &n) == 0, "refused");
-	KU_ASSERT(n.features == (BLKRING_F_BARRIER | BLKRING_F_DISCARD) &&
+	KU_ASSERT(n.features == (BLKRING_F_BARRIER | BLKRING_F_DISCARD |
+	    BLKRING_F_READONLY) &&
 	    !n.persistent && n.readonly && n.cdrom && !n.removable,
 	    "features %#x persistent %d ro %d", n.features, n.persistent,
 	    n.readonly);

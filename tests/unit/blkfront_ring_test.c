@@ -353,6 +353,32 @@ KUNIT_TEST(blkring_flush_and_discard)
 	    got.discard_flag);
 }
 
+KUNIT_TEST(blkring_readonly_refuses_writes)
+{
+	struct blkring_io io;
+	uint16_t id;
+
+	setup(0, BLKRING_F_READONLY | BLKRING_F_FLUSH | BLKRING_F_BARRIER |
+	    BLKRING_F_DISCARD, 0, 0);
+	io = rw_io(BLKIF_OP_WRITE, 3, 0);
+	KU_ASSERT(blkring_queue(&r, &io, &id) == EROFS, "write");
+	io = (struct blkring_io){ .op = BLKIF_OP_WRITE_BARRIER };
+	KU_ASSERT(blkring_queue(&r, &io, &id) == EROFS, "barrier");
+	io = (struct blkring_io){ .op = BLKIF_OP_DISCARD, .nr_sectors = 8 };
+	KU_ASSERT(blkring_queue(&r, &io, &id) == EROFS, "discard");
+	KU_ASSERT(blkring_inflight(&r) == 0 && r.fr.req_prod_pvt == 0,
+	    "a refused request was queued");
+	/* Reads and flushes still go. */
+	io = rw_io(BLKIF_OP_READ, 3, 0);
+	KU_ASSERT(blkring_queue(&r, &io, &id) == 0, "read");
+	io = (struct blkring_io){ .op = BLKIF_OP_FLUSH_DISKCACHE };
+	KU_ASSERT(blkring_queue(&r, &io, &id) == 0, "flush");
+	(void)blkring_push(&r);
+	KU_ASSERT(fbb_take(&fb, &got) && got.op == BLKIF_OP_READ &&
+	    fbb_take(&fb, &got) && got.op == BLKIF_OP_FLUSH_DISKCACHE &&
+	    !fbb_take(&fb, &got), "the backend saw something else");
+}
+
 /* Status mapping, and EOPNOTSUPP turning an optional operation off. */
 KUNIT_TEST(blkring_status_mapping)
 {

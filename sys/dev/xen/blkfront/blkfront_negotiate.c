@@ -64,6 +64,8 @@ blkneg_negotiate(const struct blkneg_ours *o, const struct blkneg_backend *b,
 		return (EINVAL);
 	n->media_size = n->sectors * 512;
 	n->readonly = (b->info & VDISK_READONLY) != 0;
+	if (n->readonly)
+		n->features |= BLKRING_F_READONLY;
 	n->cdrom = (b->info & VDISK_CDROM) != 0;
 	n->removable = (b->info & VDISK_REMOVABLE) != 0;
 

@@ -127,6 +127,11 @@ build(const struct blkring *r, const struct blkring_io *io, uint16_t id,
 	int error;
 
 	*nsegsp = 0;
+	/* The backend would fail them too; refuse before using a slot. */
+	if ((r->features & BLKRING_F_READONLY) != 0 &&
+	    (io->op == BLKIF_OP_WRITE || io->op == BLKIF_OP_WRITE_BARRIER ||
+	    io->op == BLKIF_OP_DISCARD))
+		return (EROFS);
 	switch (io->op) {
 	case BLKIF_OP_READ:
 	case BLKIF_OP_WRITE:

@@ -62,6 +62,8 @@
 #define BLKRING_F_BARRIER	0x02	/* BLKIF_OP_WRITE_BARRIER */
 #define BLKRING_F_DISCARD	0x04	/* BLKIF_OP_DISCARD */
 #define BLKRING_F_SECDISCARD	0x08	/* BLKIF_DISCARD_SECURE */
+/* Not an offer but a refusal: a read-only disk (VDISK_READONLY). */
+#define BLKRING_F_READONLY	0x10	/* writes, barriers, discards: EROFS */
 
 enum blkring_slot_state {
 	BLKRING_SLOT_FREE = 0,	/* never used since init */
@@ -163,9 +165,10 @@ u_int	blkring_inflight(const struct blkring *);
 /*
  * Writes one request to the ring (not yet visible to the backend) and gives
  * its id.  Returns 0; EAGAIN when no slot is free; EINVAL for a malformed
- * request (segment count, sector range, missing indirect pages); EOPNOTSUPP
- * for an operation the backend does not offer (or indirect segments when
- * none were negotiated); ENXIO on a dead ring.
+ * request (segment count, sector range, missing indirect pages); EROFS for
+ * a write, barrier or discard to a read-only disk; EOPNOTSUPP for an
+ * operation the backend does not offer (or indirect segments when none were
+ * negotiated); ENXIO on a dead ring.
  */
 int	blkring_queue(struct blkring *, const struct blkring_io *,
 	    uint16_t *idp);
