@@ -15,9 +15,15 @@
  * The backend is untrusted.  rsp_prod is read once per pass and bounded by
  * the requests we have published; each response is copied off the ring
  * once and only the copy is looked at.  A response whose id is out of range,
- * not in flight, already completed, or whose operation differs from the
- * request's is a protocol error: the ring goes dead (every later call fails
- * with ENXIO) and the caller must disconnect; no request completes twice.
+ * not in flight (never used, or queued but not yet published), already
+ * completed, or whose operation differs from the request's is a protocol
+ * error: the ring goes dead (every later call fails with ENXIO) and the
+ * caller must disconnect; no request completes twice.
+ *
+ * Use: blkring_init on the mapped ring pages with the negotiated values
+ * (blkfront_negotiate.h); blkring_queue per request, then blkring_push and
+ * notify the backend if it says so; on each event, blkring_consume.  After
+ * a protocol error, a fresh blkring_init on a fresh ring (reconnect).
  *
  * Locking: none here; the caller serialises all calls on one ring.
  */
