@@ -31,6 +31,10 @@ UNIT_PROGS += xs_client_test
 # Block layer: bio validation and queue, integrity blocks, percentiles.
 UNIT_PROGS += bio_test
 $(UNIT_DIR)/bio_test: $(UNIT_OBJ)/k/sys/kern/subr_bio.o $(UNIT_OBJ)/k/sys/kern/subr_disk_check.o
+UNIT_PROGS += iotool_test
+$(UNIT_DIR)/iotool_test: $(UNIT_OBJ)/k/sys/kern/subr_bio.o $(UNIT_OBJ)/k/sys/libkern/crc32.o \
+	$(UNIT_OBJ)/k/sys/kern/subr_iotool_block.o $(UNIT_OBJ)/k/sys/kern/subr_iotool_spec.o \
+	$(UNIT_OBJ)/k/sys/kern/subr_lathist.o
 
 # The event-channel core and ABIs over the fake hypervisor (evtchn_test).
 UNIT_EVTCHN_SRC := sys/xen/evtchn_core.c sys/xen/evtchn_fifo.c \

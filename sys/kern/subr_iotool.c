@@ -43,24 +43,6 @@ struct iot_run {
 	uint8_t			*r_bufs;
 };
 
-void
-iotool_args_init(struct iotool_args *ia)
-{
-	memset(ia, 0, sizeof(*ia));
-	ia->ia_cmd = BIO_READ;
-	ia->ia_bsize = 4096;
-	ia->ia_qdepth = 1;
-	ia->ia_runid = 1;
-	ia->ia_seed = 1;
-}
-
-bool
-iotool_clean(const struct iotool_result *ir)
-{
-	return (ir->ir_errors == 0 && ir->ir_bad_crc == 0 &&
-	    ir->ir_bad_blkno == 0 && ir->ir_stale == 0);
-}
-
 static void
 iot_done(struct bio *bp)
 {
