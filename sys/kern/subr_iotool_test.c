@@ -150,7 +150,7 @@ out:
 /* Failed bios are counted, not mistaken for mismatches. */
 KTEST(iotool_counts_errors)
 {
-	struct iotool_result w, r;
+	struct iotool_result w, r = { .ir_first_bad = -1 };
 	struct md_softc *sc;
 	int error;
 
@@ -174,7 +174,7 @@ KTEST(iotool_counts_errors)
 /* Random reads at depth 16 over a verified disk, and refused arguments. */
 KTEST(iotool_random_and_args)
 {
-	struct iotool_result w, r;
+	struct iotool_result w, r = { .ir_first_bad = -1 };
 	struct iotool_args ia;
 	struct md_softc *sc;
 	int error, e1, e2, e3;
