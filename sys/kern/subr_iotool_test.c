@@ -208,3 +208,29 @@ KTEST(iotool_random_and_args)
 	    "bad arguments: %d %d %d, want EINVAL", e1, e2, e3);
 	KT_NOTE("3000 random reads verified");
 }
+
+/* A timed run stops issuing at its time and drains what is in flight. */
+KTEST(iotool_time_limit)
+{
+	struct iotool_result r = { .ir_first_bad = -1 };
+	struct iotool_args ia;
+	struct md_softc *sc;
+	int error;
+
+	sc = iot_md();
+	KT_ASSERT(sc != NULL, "no RAM disk");
+	iotool_args_init(&ia);
+	ia.ia_random = true;
+	ia.ia_qdepth = 4;
+	ia.ia_time = 30 * SBT_1MS;
+	error = iotool_run(md_disk(sc), &ia, &r);
+	md_destroy(sc);
+	KT_ASSERT(error == 0 && r.ir_errors == 0, "iotool_run: %d, %ju errors",
+	    error, (uintmax_t)r.ir_errors);
+	KT_ASSERT(r.ir_elapsed >= ia.ia_time && r.ir_elapsed < ia.ia_time + SBT_1S,
+	    "ran %ju ms for a 30 ms run", (uintmax_t)sbttoms(r.ir_elapsed));
+	KT_ASSERT(r.ir_ios > 0 && r.ir_bytes == r.ir_ios * ia.ia_bsize,
+	    "%ju ios, %ju bytes", (uintmax_t)r.ir_ios, (uintmax_t)r.ir_bytes);
+	KT_NOTE("%ju reads in %ju ms", (uintmax_t)r.ir_ios,
+	    (uintmax_t)sbttoms(r.ir_elapsed));
+}
