@@ -1,10 +1,14 @@
 # Native boot tests: the kernel in QEMU with ktest=*.
 
 BOOT_TESTS := $(BUILD)/tests/boot
-TEST_PREREQS += $(BOOT_TESTS)/native_ktests $(BOOT_TESTS)/Kyuafile \
+TEST_PREREQS += $(BOOT_TESTS)/native_ktests $(BOOT_TESTS)/native_iotool $(BOOT_TESTS)/Kyuafile \
 	$(BOOT_TESTS)/ktest.subr $(BOOT_TESTS)/kernel $(BOOT_TESTS)/kernel.ktests
 
 $(BOOT_TESTS)/native_ktests: tests/boot/native_ktests.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+
+$(BOOT_TESTS)/native_iotool: tests/boot/native_iotool.sh
 	@mkdir -p $(@D)
 	install -m 755 $< $@
 

@@ -28,6 +28,14 @@ UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test mutex_t
 	xs_ring_test xs_msg_test evtchn_test
 UNIT_PROGS += xs_client_test blkfront_ring_test blkfront_negotiate_test
 
+# Block layer: bio validation and queue, integrity blocks, percentiles.
+UNIT_PROGS += bio_test
+$(UNIT_DIR)/bio_test: $(UNIT_OBJ)/k/sys/kern/subr_bio.o $(UNIT_OBJ)/k/sys/kern/subr_disk_check.o
+UNIT_PROGS += iotool_test
+$(UNIT_DIR)/iotool_test: $(UNIT_OBJ)/k/sys/kern/subr_bio.o $(UNIT_OBJ)/k/sys/libkern/crc32.o \
+	$(UNIT_OBJ)/k/sys/kern/subr_iotool_block.o $(UNIT_OBJ)/k/sys/kern/subr_iotool_spec.o \
+	$(UNIT_OBJ)/k/sys/kern/subr_lathist.o
+
 # The event-channel core and ABIs over the fake hypervisor (evtchn_test).
 UNIT_EVTCHN_SRC := sys/xen/evtchn_core.c sys/xen/evtchn_fifo.c \
 	sys/xen/evtchn_2l.c sys/xen/xen_errno.c tests/unit/fake_xen.c
