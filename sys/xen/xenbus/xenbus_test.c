@@ -329,3 +329,135 @@ out:
 	KT_NOTE_OK("%lu scans, %lu other-end events, %lu refused", st.scans,
 	    st.otherend_events, st.refused);
 }
+
+/*
+ * The lab's disk scenario (domu-xenbus): Linux blkback in dom0 serves xvda
+ * (51712) from boot, dom0 hot-plugs xvdb (51728) with xl block-attach once
+ * we report, then removes it with xl block-detach.  We report what our bus
+ * sees under data/xenbus-lab/ for dom0 to check against its own view of
+ * xenstore, and wait for dom0's "dom0 = done" before ending.  Skips in a
+ * guest without disks.
+ */
+#define XBL		"data/xenbus-lab"
+#define XBL_XVDA	"51712"
+#define XBL_XVDB	"51728"
+
+struct xbl_want {
+	const char	*id;
+	bool		present;
+};
+
+static bool
+xbl_child_is(void *arg)
+{
+	struct xbl_want *w = arg;
+
+	return ((xbt_look(xenbus_front_bus(), w->id).found != NULL) == w->present);
+}
+
+static bool
+xbl_dom0_done(void *arg __unused)
+{
+	char *v;
+	bool done;
+
+	if (xs_read(XST_NIL, XBL, "dom0", &v, NULL) != 0)
+		return (false);
+	done = strcmp(v, "done") == 0;
+	free(v, M_XENSTORE);
+	return (done);
+}
+
+/* Checks a disk child's ivars against xenstore and reports them to dom0. */
+static int
+xbl_check_report(device_t dev, char *why, size_t whylen)
+{
+	char *back, rep[200];
+	uint64_t beid, bstate;
+	int error;
+
+	error = xs_read(XST_NIL, xenbus_get_node(dev), "backend", &back, NULL);
+	if (error != 0) {
+		snprintf(why, whylen, "read %s/backend: %d", xenbus_get_node(dev),
+		    error);
+		return (error);
+	}
+	error = EINVAL;
+	if (strcmp(back, xenbus_get_otherend_path(dev)) != 0)
+		snprintf(why, whylen, "ivar backend %s, xenstore %s",
+		    xenbus_get_otherend_path(dev), back);
+	else if (xs_read_uint(XST_NIL, xenbus_get_node(dev), "backend-id",
+	    &beid) != 0 || beid != xenbus_get_otherend_id(dev) || beid != 0)
+		snprintf(why, whylen, "backend-id ivar %u, want 0 as xenstore has",
+		    xenbus_get_otherend_id(dev));
+	else if (xs_read_uint(XST_NIL, back, "state", &bstate) != 0 ||
+	    bstate != XenbusStateInitWait ||
+	    xenbus_get_otherend_state(dev) != XenbusStateInitWait)
+		snprintf(why, whylen, "backend state ivar %d, want InitWait (2), "
+		    "xenstore says %lu", xenbus_get_otherend_state(dev), bstate);
+	else
+		error = 0;
+	if (error == 0) {
+		snprintf(rep, sizeof(rep), "backend=%s backend-id=%u state=%d "
+		    "otherend-state=%d attached=%d", back,
+		    xenbus_get_otherend_id(dev), xenbus_get_state(dev),
+		    xenbus_get_otherend_state(dev), device_is_attached(dev));
+		error = xs_write(XST_NIL, XBL, xenbus_get_id(dev), rep);
+		if (error != 0)
+			snprintf(why, whylen, "report: %d", error);
+	}
+	free(back, M_XENSTORE);
+	return (error);
+}
+
+KTEST(xenbus_lab_disk_hotplug)
+{
+	struct xbl_want w;
+	struct xbt_look l;
+	char why[160];
+
+	REQUIRE_XENBUS();
+	l = xbt_look(xenbus_front_bus(), XBL_XVDA);
+	if (l.found == NULL)
+		KT_SKIP("no disk xvda given to this guest (%d devices)", l.count);
+	KT_ASSERT(strcmp(xenbus_get_type(l.found), "vbd") == 0, "xvda of type %s",
+	    xenbus_get_type(l.found));
+	KT_ASSERT(xbl_check_report(l.found, why, sizeof(why)) == 0, "xvda: %s",
+	    why);
+	KT_ASSERT(xs_write(XST_NIL, XBL, "phase", "one") == 0, "phase one");
+
+	/* dom0 hot-plugs xvdb. */
+	w = (struct xbl_want){ XBL_XVDB, true };
+	KT_ASSERT(xbt_wait(xbl_child_is, &w, 25000),
+	    "xvdb did not appear within 25 s of phase one");
+	l = xbt_look(xenbus_front_bus(), XBL_XVDB);
+	/* blkback may still be on its way to InitWait: give it time. */
+	{
+		sbintime_t end = sbinuptime() + 10 * SBT_1S;
+
+		while (l.found != NULL &&
+		    xenbus_get_otherend_state(l.found) != XenbusStateInitWait &&
+		    sbinuptime() < end) {
+			tsleep(&end, "xblwait", 10 * SBT_1MS);
+			l = xbt_look(xenbus_front_bus(), XBL_XVDB);
+		}
+	}
+	KT_ASSERT(l.found != NULL && l.count == 2, "%d devices after xvdb", l.count);
+	KT_ASSERT(xbl_check_report(l.found, why, sizeof(why)) == 0, "xvdb: %s",
+	    why);
+	KT_ASSERT(xs_write(XST_NIL, XBL, "phase", "two") == 0, "phase two");
+
+	/* dom0 detaches xvdb: the backend closes, we follow, the device goes. */
+	w = (struct xbl_want){ XBL_XVDB, false };
+	KT_ASSERT(xbt_wait(xbl_child_is, &w, 30000),
+	    "xvdb still present 30 s after phase two");
+	l = xbt_look(xenbus_front_bus(), XBL_XVDA);
+	KT_ASSERT(l.found != NULL && l.count == 1, "%d devices after detach",
+	    l.count);
+	KT_ASSERT(xs_write(XST_NIL, XBL, "phase", "detached") == 0,
+	    "phase detached");
+	/* Stay up until dom0 has checked its side (our home goes with us). */
+	KT_ASSERT(xbt_wait(xbl_dom0_done, NULL, 20000),
+	    "dom0 did not finish its checks within 20 s of phase detached");
+	KT_NOTE("xvda enumerated, xvdb hot-plugged and detached");
+}
