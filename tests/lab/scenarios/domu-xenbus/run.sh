@@ -72,7 +72,7 @@ if ! wait_until 20 have_domid; then
 		result $c "fail: no domain $name 20 s after xl create"
 	done
 elif ! wait_until "$PHASE_S" phase_is one; then
-	why="the guest never reported phase one within ${PHASE_S}s (phase '$(xenstore-read /local/domain/$domid/data/xenbus-lab/phase 2>&1)')"
+	why="the guest never reported phase one within ${PHASE_S}s (phase '$(xenstore-read "/local/domain/$domid/data/xenbus-lab/phase" 2>&1)')"
 	for c in xvda_enumerated xvdb_hotplug xvdb_detach; do result $c "fail: $why"; done
 else
 	echo "LAB-XENBUS phase one at $(el "$T0") ms"
@@ -85,7 +85,7 @@ else
 	else
 		ams=$(el "$t")
 		if ! wait_until "$PHASE_S" phase_is two; then
-			result xvdb_hotplug "fail: xl block-attach took ${ams} ms, but the guest did not report xvdb within ${PHASE_S}s (phase '$(xenstore-read /local/domain/$domid/data/xenbus-lab/phase 2>&1)')"
+			result xvdb_hotplug "fail: xl block-attach took ${ams} ms, but the guest did not report xvdb within ${PHASE_S}s (phase '$(xenstore-read "/local/domain/$domid/data/xenbus-lab/phase" 2>&1)')"
 			result xvdb_detach "fail: xvdb never seen"
 		else
 			check_report xvdb_hotplug 51728 &&
@@ -96,7 +96,7 @@ else
 			for end in backend frontend; do
 				[ $end = backend ] && n=$be || n=$fe
 				xenstore-watch "$n/state" 2>/dev/null | while read -r p _; do
-					echo "$(xenstore-read "$p" 2>/dev/null || echo gone)"
+					xenstore-read "$p" 2>/dev/null || echo gone
 				done >"$LAB_OUT/states-$end.txt" 2>&1 &
 			done
 			t=$(now_ms)
@@ -128,7 +128,7 @@ else
 	fi
 fi
 # The guest waits for this before it ends its test (and its home goes).
-[ -n "$domid" ] && xenstore-write "/local/domain/$domid/data/xenbus-lab/dom0" done
+[ -n "$domid" ] && xenstore-write "/local/domain/$domid/data/xenbus-lab/dom0" "done"
 wait "$ldpid"
 lrc=$?
 # Stray watchers end with the step; this keeps their output whole.
