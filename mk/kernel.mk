@@ -5,7 +5,7 @@ KOBJ := $(BUILD)/kobj
 KINC := $(BUILD)/include
 
 KERNEL_DIRS := sys/kern sys/libkern sys/amd64/amd64 sys/x86/x86 sys/x86/xen \
-	sys/xen $(wildcard sys/dev/xen/*) $(wildcard sys/dev/*)
+	sys/xen sys/xen/xenbus $(wildcard sys/dev/xen/*) $(wildcard sys/dev/*)
 KERNEL_C := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c)))
 KERNEL_S := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S)))
 KERNEL_OBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_C)) \

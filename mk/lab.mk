@@ -41,6 +41,8 @@ LAB_ATF_PROGS	+= shim_domains
 LAB_ATF_PROGS	+= lab_failure_modes
 # domu_iotool: iotool= on a RAM disk in a domU (group "domu").
 LAB_ATF_PROGS	+= domu_iotool
+# domu_xenbus: a disk hot-plugged and removed under our kernel (group "domu").
+LAB_ATF_PROGS	+= domu_xenbus
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 

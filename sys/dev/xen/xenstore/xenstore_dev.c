@@ -4,6 +4,7 @@
  * The xenstore device on the xenpv bus: finds the ring (HVM parameters
  * STORE_PFN and STORE_EVTCHN) and starts the client.  A domain without a
  * store (dom0 before its xenstored runs) simply has no xenstore device.
+ * The buses of split devices (xenbus) hang from it.
  */
 #include <sys/param.h>
 #include <sys/bus.h>
@@ -57,12 +58,15 @@ xenstore_attach(device_t dev)
 		    pfn, port, domid, home);
 		free(home, M_XENSTORE);
 	}
-	return (0);
+	bus_generic_probe(dev);
+	return (bus_generic_attach(dev));
 }
 
 static const struct device_method xenstore_methods[] = {
 	DEVMETHOD(device_probe, xenstore_probe),
 	DEVMETHOD(device_attach, xenstore_attach),
+	DEVMETHOD(device_detach, bus_generic_detach),
+	DEVMETHOD(bus_add_child, bus_generic_add_child),
 	DEVMETHOD_END
 };
 
