@@ -199,6 +199,7 @@ void
 gnttab_get_stats(struct gnttab_stats *st)
 {
 	mtx_lock_spin(&gnt_mtx);
+	st->table_pa = gnt_table_pa;
 	st->nr_frames = gnt_nr_frames;
 	st->max_frames = gnt_max_frames;
 	st->nr_refs = gnt_nr_frames * GNT_PER_FRAME;

@@ -21,6 +21,7 @@ struct gnttab_pool;
 
 /* Counters of the whole table (a snapshot). */
 struct gnttab_stats {
+	vm_paddr_t	table_pa;	/* guest-physical address of frame 0 */
 	u_int		nr_frames;	/* frames mapped */
 	u_int		max_frames;	/* the domain's limit */
 	u_int		nr_refs;	/* references the mapped frames hold */

@@ -172,10 +172,13 @@ copy_end(const struct gnttab_copy_ptr *p, bool is_ref, bool dest,
 		*st = GNTST_bad_gntref;
 		return (NULL);
 	}
-	/* Copying through our own grant: it must be granted to us. */
+	/*
+	 * Copying through our own grant: it must be granted to us, and
+	 * writable for a destination; Xen says "general error" for both.
+	 */
 	if ((e->flags & GTF_type_mask) != GTF_permit_access ||
 	    e->domid != FAKE_GNT_SELF || (dest && (e->flags & GTF_readonly))) {
-		*st = GNTST_permission_denied;
+		*st = GNTST_general_error;
 		return (NULL);
 	}
 	return ((char *)PHYS_TO_DMAP(ptoa(e->frame)));
