@@ -58,6 +58,15 @@ $(LAB_TESTS_OUT)/ktest.subr: tests/lib/ktest.subr
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 
+# gntpeer: the dom0 end of the grant-table check (scenario domu-gnttab),
+# built with the host gcc against bookworm's glibc, which dom0 runs too.
+LAB_GNTPEER	:= $(LAB_BUILDDIR)/bin/gntpeer
+$(LAB_GNTPEER): $(LAB_DIR)/dom0/gntpeer.c
+	@mkdir -p $(@D)
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+ALL_TARGETS	+= $(LAB_GNTPEER)
+TEST_PREREQS	+= $(LAB_GNTPEER)
+
 ALL_TARGETS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests
 TEST_PREREQS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests $(LAB_ATF_FILES) \
 		   lab-image lab-reset
