@@ -39,6 +39,7 @@ LAB_ATF_PROGS	:= domu_ktests domu_control dom0_ktests lab_linux_domu lab_selftes
 # shim_domains: our xenstored-shim as dom0's xenstored (group "shim").
 LAB_ATF_PROGS	+= shim_domains
 LAB_ATF_PROGS	+= lab_failure_modes
+LAB_ATF_PROGS	+= domu_gnttab_ktests
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 
