@@ -71,7 +71,7 @@ TEST_PREREQS	+= $(LAB_GNTPEER)
 ALL_TARGETS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests
 TEST_PREREQS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests $(LAB_ATF_FILES) \
 		   lab-image lab-reset
-LINT_SOURCES	+= $(LAB_TK_DIR)/main.c
+LINT_SOURCES	+= $(LAB_TK_DIR)/main.c $(LAB_DIR)/dom0/gntpeer.c
 
 .PHONY: lab-fetch lab-image lab-reset lab-run lab-shell lab-selftest bench-boot
 

@@ -151,6 +151,7 @@ gnttab_init(void)
 
 	if (gnt_table != NULL)
 		return (0);
+	memset(&qs, 0, sizeof(qs));
 	qs.dom = DOMID_SELF;
 	error = HYPERVISOR_grant_table_op(GNTTABOP_query_size, &qs, 1);
 	if (error != 0)
