@@ -49,6 +49,10 @@ self_domid(domid_t *d)
 {
 	u_int id;
 
+	if (xen_initial_domain()) {
+		*d = 0;		/* dom0, whose xenstore may not be up */
+		return (true);
+	}
 	if (!xs_ready() || xs_domid(&id) != 0)
 		return (false);
 	*d = (domid_t)id;
