@@ -222,7 +222,7 @@ gnt_pop_global(uint32_t *refp)
 
 	mtx_assert(&gnt_mtx, MA_OWNED);
 	if (gnt_free_head == GNT_NONE && (error = gnt_grow_locked()) != 0)
-		return (error == ENOSPC ? ENOSPC : error);
+		return (error);
 	ref = gnt_free_head;
 	KASSERT(ref != GNT_NONE && gnt_meta[ref].state == GS_FREE,
 	    ("gnttab: global list head %u not free", ref));

@@ -437,3 +437,67 @@ KUNIT_TEST(gnttab_dmamap_unload_busy_releases_once)
 	KU_ASSERT(gnttab_dmamap_destroy(map) == 0, "destroy");
 	KU_ASSERT(released == 1, "released %u times", released);
 }
+
+static u_int	pool_hook_calls;
+
+static void
+pool_hook(void *arg)
+{
+	KU_ASSERT(arg == &pool_hook_calls, "hook arg %p", arg);
+	pool_hook_calls++;
+}
+
+/* More freed in one pass than the hook batch: every hook runs, once each. */
+KUNIT_TEST(gnttab_retry_many_frees_and_keeps_busy)
+{
+	struct gnttab_pool *pool;
+	grant_ref_t refs[40];
+	char *page;
+
+	fake_gnt_boot(1, 1);
+	page = pages(1);
+	KU_ASSERT(gnttab_reserve(nitems(refs), &pool) == 0, "reserve");
+	gnttab_pool_set_release(pool, pool_hook, &pool_hook_calls);
+	for (u_int i = 0; i < nitems(refs); i++) {
+		KU_ASSERT(gnttab_grant_access(pool, FAKE_GNT_PEER, gfn_of(page),
+		    true, &refs[i]) == 0, "grant %u", i);
+		KU_ASSERT(fake_gnt_peer_map(refs[i], false) != NULL, "map %u", i);
+		KU_ASSERT(gnttab_end_access(refs[i]) == EBUSY, "end %u", i);
+	}
+	KU_ASSERT(stats().deferred == nitems(refs), "deferred %u",
+	    stats().deferred);
+	/* The peer lets go of all but every fifth. */
+	for (u_int i = 0; i < nitems(refs); i++)
+		if (i % 5 != 0)
+			fake_gnt_peer_unmap(refs[i]);
+	KU_ASSERT(gnttab_retry_deferred() == nitems(refs) / 5, "left %u",
+	    stats().deferred);
+	KU_ASSERT(pool_hook_calls == nitems(refs) - nitems(refs) / 5,
+	    "hook ran %u times", pool_hook_calls);
+	KU_ASSERT(gnttab_pool_free(pool) == nitems(refs) - nitems(refs) / 5,
+	    "pool %u", gnttab_pool_free(pool));
+	for (u_int i = 0; i < nitems(refs); i += 5) {
+		KU_ASSERT((gnttab_entry_flags(refs[i]) & GTF_reading) != 0,
+		    "busy ref %u lost its grant", refs[i]);
+		fake_gnt_peer_unmap(refs[i]);
+	}
+	KU_ASSERT(gnttab_retry_deferred() == 0, "left %u", stats().deferred);
+	KU_ASSERT(pool_hook_calls == nitems(refs), "hook ran %u times",
+	    pool_hook_calls);
+	KU_ASSERT(gnttab_pool_free(pool) == nitems(refs) && stats().in_use == 0,
+	    "pool %u in use %u", gnttab_pool_free(pool), stats().in_use);
+	gnttab_unreserve(pool);
+}
+
+KUNIT_TEST(gnttab_dmamap_bigger_than_table_refused)
+{
+	struct gnttab_dmamap *map;
+
+	fake_gnt_boot(2, 1);
+	KU_ASSERT(gnttab_dmamap_create(FAKE_GNT_PEER, 2 * PER_FRAME, NULL, NULL,
+	    &map) == ENOSPC, "map larger than the table created");
+	KU_ASSERT(stats().reserved == 0 && stats().in_use == 0,
+	    "reserved %u in use %u", stats().reserved, stats().in_use);
+	KU_ASSERT(gnttab_dmamap_create(FAKE_GNT_PEER, 0, NULL, NULL, &map) ==
+	    EINVAL, "empty map created");
+}
