@@ -43,6 +43,7 @@ LAB_ATF_PROGS	+= lab_failure_modes
 LAB_ATF_PROGS	+= domu_iotool
 # domu_xenbus: a disk hot-plugged and removed under our kernel (group "domu").
 LAB_ATF_PROGS	+= domu_xenbus
+LAB_ATF_PROGS	+= domu_gnttab_ktests
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 
@@ -62,10 +63,19 @@ $(LAB_TESTS_OUT)/ktest.subr: tests/lib/ktest.subr
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 
+# gntpeer: the dom0 end of the grant-table check (scenario domu-gnttab),
+# built with the host gcc against bookworm's glibc, which dom0 runs too.
+LAB_GNTPEER	:= $(LAB_BUILDDIR)/bin/gntpeer
+$(LAB_GNTPEER): $(LAB_DIR)/dom0/gntpeer.c
+	@mkdir -p $(@D)
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+ALL_TARGETS	+= $(LAB_GNTPEER)
+TEST_PREREQS	+= $(LAB_GNTPEER)
+
 ALL_TARGETS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests
 TEST_PREREQS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests $(LAB_ATF_FILES) \
 		   lab-image lab-reset
-LINT_SOURCES	+= $(LAB_TK_DIR)/main.c
+LINT_SOURCES	+= $(LAB_TK_DIR)/main.c $(LAB_DIR)/dom0/gntpeer.c
 
 .PHONY: lab-fetch lab-image lab-reset lab-run lab-shell lab-selftest bench-boot
 

@@ -26,7 +26,7 @@ UNIT_KSRC := sys/kern/kern_cmdline.c sys/kern/subr_memmap.c \
 UNIT_KOBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_KSRC))
 UNIT_PROGS := cmdline_test memmap_test physmem_test malloc_test bus_test mutex_test \
 	xs_ring_test xs_msg_test evtchn_test
-UNIT_PROGS += xs_client_test blkfront_ring_test blkfront_negotiate_test
+UNIT_PROGS += xs_client_test blkfront_ring_test blkfront_negotiate_test gnttab_test
 
 # Block layer: bio validation and queue, integrity blocks, percentiles.
 UNIT_PROGS += bio_test
@@ -42,6 +42,12 @@ UNIT_EVTCHN_SRC := sys/xen/evtchn_core.c sys/xen/evtchn_fifo.c \
 UNIT_EVTCHN_OBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_EVTCHN_SRC))
 $(UNIT_DIR)/evtchn_test: $(UNIT_EVTCHN_OBJS) $(UNIT_OBJ)/hosted_thread.o
 $(UNIT_DIR)/evtchn_test: UNIT_LIBS += -lpthread
+
+# The grant table over its fake hypervisor (gnttab_test).
+UNIT_GNTTAB_SRC := sys/xen/gnttab.c sys/xen/gnttab_ops.c sys/xen/gnttab_dma.c \
+	sys/xen/xen_errno.c tests/unit/fake_gnttab.c
+UNIT_GNTTAB_OBJS := $(patsubst %.c,$(UNIT_OBJ)/k/%.o,$(UNIT_GNTTAB_SRC))
+$(UNIT_DIR)/gnttab_test: $(UNIT_GNTTAB_OBJS)
 
 ALL_TARGETS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS))
 TEST_PREREQS += $(addprefix $(UNIT_DIR)/,$(UNIT_PROGS)) $(UNIT_DIR)/Kyuafile
@@ -99,6 +105,7 @@ $(UNIT_DIR)/xs_client_test: $(UNIT_SCHED_OBJS) \
 	$(UNIT_OBJ)/k/sys/xen/xs_ops.o
 $(UNIT_DIR)/xs_client_test: UNIT_LIBS += $(UNIT_SCHED_LIBS)
 
--include $(UNIT_KOBJS:.o=.d) $(UNIT_EVTCHN_OBJS:.o=.d) $(UNIT_BLKRING_OBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
+-include $(UNIT_KOBJS:.o=.d) $(UNIT_EVTCHN_OBJS:.o=.d) $(UNIT_BLKRING_OBJS:.o=.d) \
+	$(UNIT_GNTTAB_OBJS:.o=.d) $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.d,$(UNIT_PROGS))
 .SECONDARY: $(patsubst %,$(UNIT_OBJ)/k/tests/unit/%.o,$(UNIT_PROGS)) $(UNIT_KOBJS) \
-	$(UNIT_EVTCHN_OBJS) $(UNIT_BLKRING_OBJS)
+	$(UNIT_EVTCHN_OBJS) $(UNIT_BLKRING_OBJS) $(UNIT_GNTTAB_OBJS)

@@ -73,6 +73,12 @@ HYPERVISOR_vcpu_op(int cmd, u_int vcpu, void *arg)
 }
 
 static inline int
+HYPERVISOR_grant_table_op(u_int cmd, void *ops, u_int count)
+{
+	return ((int)_hypercall3(__HYPERVISOR_grant_table_op, cmd, ops, count));
+}
+
+static inline int
 HYPERVISOR_event_channel_op(int cmd, void *arg)
 {
 	return ((int)_hypercall2(__HYPERVISOR_event_channel_op, cmd, arg));

@@ -17,5 +17,7 @@ extern uintptr_t	hosted_dmap_base;	/* address of "physical 0" */
 #define DMAP_TO_PHYS(va)	((vm_paddr_t)((vm_offset_t)(va) - hosted_dmap_base))
 vm_paddr_t	hosted_kva_to_phys(const void *);
 #define KVA_TO_PHYS(va)		hosted_kva_to_phys((const void *)(va))
+/* Any address of the hosted direct map (provided by the programs using it). */
+vm_paddr_t	pmap_kextract(vm_offset_t va);
 
 #endif /* !_MACHINE_VMPARAM_H_ */

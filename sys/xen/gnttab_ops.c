@@ -1,0 +1,111 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Grant operations Xen performs for us: copies (GNTTABOP_copy) and the
+ * mapping of a peer's grants (GNTTABOP_map_grant_ref / unmap_grant_ref),
+ * sent in batches so that a long list costs few hypercalls.
+ */
+#include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/systm.h>
+
+#include <machine/xen/hypercall.h>
+
+#include <xen/gnttab.h>
+#include <xen/xen_guest.h>
+
+/* Operations per hypercall: bounds the time Xen spends in one call. */
+#define GNT_OP_BATCH	64
+
+/* Maps a per-operation GNTST_* status to an errno value. */
+static int
+gnt_status_errno(int16_t st)
+{
+	switch (st) {
+	case GNTST_okay:
+		return (0);
+	case GNTST_bad_domain:
+		return (ESRCH);
+	case GNTST_bad_gntref:
+	case GNTST_bad_handle:
+		return (ENOENT);
+	case GNTST_permission_denied:
+		return (EPERM);
+	case GNTST_bad_page:
+	case GNTST_bad_copy_arg:
+	case GNTST_bad_virt_addr:
+	case GNTST_bad_dev_addr:
+		return (EFAULT);
+	case GNTST_no_device_space:
+		return (ENOSPC);
+	case GNTST_eagain:
+		return (EAGAIN);
+	default:
+		return (EIO);
+	}
+}
+
+int
+gnttab_copy(struct gnttab_copy *ops, u_int n)
+{
+	int error, first = 0;
+
+	/* Checked here too: one bad op would fail the whole batch in Xen. */
+	for (u_int i = 0; i < n; i++) {
+		if (ops[i].len == 0 ||
+		    ops[i].source.offset + ops[i].len > PAGE_SIZE ||
+		    ops[i].dest.offset + ops[i].len > PAGE_SIZE) {
+			ops[i].status = GNTST_bad_copy_arg;
+			return (EINVAL);
+		}
+	}
+	for (u_int i = 0; i < n; i += GNT_OP_BATCH) {
+		u_int cnt = MIN(n - i, GNT_OP_BATCH);
+
+		error = HYPERVISOR_grant_table_op(GNTTABOP_copy, &ops[i], cnt);
+		if (error != 0)
+			return (xen_to_errno(error));
+		for (u_int j = i; j < i + cnt; j++)
+			if (first == 0)
+				first = gnt_status_errno(ops[j].status);
+	}
+	return (first);
+}
+
+int
+gnttab_map(struct gnttab_map_grant_ref *ops, u_int n)
+{
+	int error, first = 0;
+
+	for (u_int i = 0; i < n; i += GNT_OP_BATCH) {
+		u_int cnt = MIN(n - i, GNT_OP_BATCH);
+
+		error = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref,
+		    &ops[i], cnt);
+		if (error != 0)
+			return (xen_to_errno(error));
+		for (u_int j = i; j < i + cnt; j++)
+			if (first == 0)
+				first = gnt_status_errno(ops[j].status);
+	}
+	return (first);
+}
+
+int
+gnttab_unmap(struct gnttab_unmap_grant_ref *ops, u_int n)
+{
+	int error, first = 0;
+
+	for (u_int i = 0; i < n; i += GNT_OP_BATCH) {
+		u_int cnt = MIN(n - i, GNT_OP_BATCH);
+
+		error = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref,
+		    &ops[i], cnt);
+		if (error != 0)
+			return (xen_to_errno(error));
+		for (u_int j = i; j < i + cnt; j++)
+			if (first == 0)
+				first = gnt_status_errno(ops[j].status);
+	}
+	return (first);
+}
