@@ -45,10 +45,40 @@ gnt_status_errno(int16_t st)
 	}
 }
 
+/*
+ * Issues n operations of one kind in batches of GNT_OP_BATCH: the hypercall's
+ * own error, or else the first failed operation's status, as an errno.
+ */
+static int
+gnt_batch_ops(u_int cmd, void *ops, size_t size, size_t status_off, u_int n)
+{
+	char *p = ops;
+	int error, first = 0;
+
+	for (u_int i = 0; i < n; i += GNT_OP_BATCH) {
+		u_int cnt = MIN(n - i, GNT_OP_BATCH);
+
+		error = HYPERVISOR_grant_table_op(cmd, p + i * size, cnt);
+		if (error != 0)
+			return (xen_to_errno(error));
+		for (u_int j = i; j < i + cnt && first == 0; j++)
+			first = gnt_status_errno(*(const int16_t *)(p + j * size +
+			    status_off));
+	}
+	return (first);
+}
+
+/* Every grant operation's status is an int16_t named status. */
+#define gnt_batch(cmd, ops, n)						\
+	gnt_batch_ops((cmd), (ops), sizeof(*(ops)),			\
+	    __builtin_offsetof(__typeof__(*(ops)), status), (n))
+CTASSERT(sizeof(((struct gnttab_copy *)0)->status) == sizeof(int16_t));
+CTASSERT(sizeof(((struct gnttab_map_grant_ref *)0)->status) == sizeof(int16_t));
+CTASSERT(sizeof(((struct gnttab_unmap_grant_ref *)0)->status) == sizeof(int16_t));
+
 int
 gnttab_copy(struct gnttab_copy *ops, u_int n)
 {
-	int error, first = 0;
 
 	/* Checked here too: one bad op would fail the whole batch in Xen. */
 	for (u_int i = 0; i < n; i++) {
@@ -59,53 +89,17 @@ gnttab_copy(struct gnttab_copy *ops, u_int n)
 			return (EINVAL);
 		}
 	}
-	for (u_int i = 0; i < n; i += GNT_OP_BATCH) {
-		u_int cnt = MIN(n - i, GNT_OP_BATCH);
-
-		error = HYPERVISOR_grant_table_op(GNTTABOP_copy, &ops[i], cnt);
-		if (error != 0)
-			return (xen_to_errno(error));
-		for (u_int j = i; j < i + cnt; j++)
-			if (first == 0)
-				first = gnt_status_errno(ops[j].status);
-	}
-	return (first);
+	return (gnt_batch(GNTTABOP_copy, ops, n));
 }
 
 int
 gnttab_map(struct gnttab_map_grant_ref *ops, u_int n)
 {
-	int error, first = 0;
-
-	for (u_int i = 0; i < n; i += GNT_OP_BATCH) {
-		u_int cnt = MIN(n - i, GNT_OP_BATCH);
-
-		error = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref,
-		    &ops[i], cnt);
-		if (error != 0)
-			return (xen_to_errno(error));
-		for (u_int j = i; j < i + cnt; j++)
-			if (first == 0)
-				first = gnt_status_errno(ops[j].status);
-	}
-	return (first);
+	return (gnt_batch(GNTTABOP_map_grant_ref, ops, n));
 }
 
 int
 gnttab_unmap(struct gnttab_unmap_grant_ref *ops, u_int n)
 {
-	int error, first = 0;
-
-	for (u_int i = 0; i < n; i += GNT_OP_BATCH) {
-		u_int cnt = MIN(n - i, GNT_OP_BATCH);
-
-		error = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref,
-		    &ops[i], cnt);
-		if (error != 0)
-			return (xen_to_errno(error));
-		for (u_int j = i; j < i + cnt; j++)
-			if (first == 0)
-				first = gnt_status_errno(ops[j].status);
-	}
-	return (first);
+	return (gnt_batch(GNTTABOP_unmap_grant_ref, ops, n));
 }
