@@ -317,13 +317,18 @@ xbd_otherend_changed(device_t dev, XenbusState other)
 	int error = 0;
 
 	mtx_lock(&sc->sc_mtx);
-	/* At most one restart: Closed -> Initialising -> (InitWait) init. */
-	for (int pass = 0; pass < 2; pass++) {
+	/*
+	 * Each step may make another one due with the same backend state
+	 * (Closed -> Initialising -> init -> connect): at most three.
+	 */
+	for (int pass = 0; pass < 3; pass++) {
 		act = xenbus_state_action(XENBUS_FRONTEND,
 		    xenbus_get_state(dev), other);
 		switch (act) {
 		case XENBUS_ACT_INIT:
 			error = xbd_initialise(sc);
+			if (error == 0)
+				continue;
 			break;
 		case XENBUS_ACT_CONNECT:
 			if (sc->sc_conn == XBD_DOWN)
