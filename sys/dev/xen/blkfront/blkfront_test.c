@@ -14,11 +14,20 @@
 #include <sys/iotool.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
+#include <sys/mutex.h>
+#include <sys/physmem.h>
 #include <sys/systm.h>
 #include <sys/time.h>
 
 #include <dev/xen/blkfront/blkfront_var.h>
+#include <machine/atomic.h>
+#include <machine/vmparam.h>
+
+#include <xen/gnttab.h>
 #include <xen/xen_ktest.h>
+#include <xen/xenstore.h>
+
+MALLOC_DECLARE(M_XBD);
 
 /* The run id dom0 expects in every block of xvda (run.sh). */
 #define XBDT_RUNID	0x626c6b31u
@@ -72,51 +81,66 @@ xbdt_run(struct disk *dp, int cmd, size_t bsize, u_int qd,
 	return (iotool_run(dp, &ia, ir));
 }
 
+/* A whole-disk integrity pass: write, then read back and verify. */
+static const char *
+xbdt_pass(struct disk *dp, size_t bsize, u_int qd, struct iotool_result *w,
+    struct iotool_result *r)
+{
+	if (xbdt_run(dp, BIO_WRITE, bsize, qd, w) != 0)
+		return ("write run refused");
+	if (!iotool_clean(w) || w->ir_bytes != (uint64_t)dp->d_mediasize)
+		return ("write failed");
+	if (xbdt_run(dp, BIO_READ, bsize, qd, r) != 0)
+		return ("read run refused");
+	if (!iotool_clean(r) || r->ir_bytes != (uint64_t)dp->d_mediasize)
+		return ("read back wrong");
+	return (NULL);
+}
+
 /*
- * The whole disk written with integrity blocks at QD 32 (4 KiB) and read
- * back at the largest request size (indirect when negotiated), then at
- * 4 KiB again: every block at its place.  dom0 checks the same bytes.
+ * The whole disk written with integrity blocks and read back, first at the
+ * largest request the disk takes (indirect when negotiated), then in 4 KiB
+ * blocks at QD 32 (the last, which dom0 checks on its side).
  */
 KTEST(xbd_integrity)
 {
-	struct iotool_result w, r, r4;
+	struct iotool_result w, r, w4, r4;
 	struct xbd_softc *sc;
 	struct disk *dp;
+	const char *why;
 	size_t big;
-	int error;
 
 	KT_REQUIRE_XEN();
 	if ((dp = xbdt_disk("xbd0")) == NULL)
 		KT_SKIP("no xbd0");
 	sc = dp->d_drv1;
-	error = xbdt_run(dp, BIO_WRITE, 4096, 32, &w);
-	KT_ASSERT(error == 0, "write run: %d", error);
-	KT_ASSERT(iotool_clean(&w), "write: %ju errors (first %d)",
-	    (uintmax_t)w.ir_errors, w.ir_first_error);
-	KT_ASSERT(w.ir_bytes == (uint64_t)dp->d_mediasize,
-	    "wrote %ju of %jd bytes", (uintmax_t)w.ir_bytes,
-	    (intmax_t)dp->d_mediasize);
 	/* The largest request the disk takes that divides the disk. */
 	big = dp->d_maxsize;
 	while (big > 4096 && (dp->d_mediasize % (off_t)big) != 0)
 		big /= 2;
-	error = xbdt_run(dp, BIO_READ, big, 4, &r);
-	KT_ASSERT(error == 0, "read run (bs %zu): %d", big, error);
-	KT_ASSERT(iotool_clean(&r), "read bs %zu: %ju errors (first %d), "
-	    "bad crc %ju, bad blkno %ju, stale %ju, first bad %jd", big,
-	    (uintmax_t)r.ir_errors, r.ir_first_error, (uintmax_t)r.ir_bad_crc,
-	    (uintmax_t)r.ir_bad_blkno, (uintmax_t)r.ir_stale,
-	    (intmax_t)r.ir_first_bad);
-	error = xbdt_run(dp, BIO_READ, 4096, 32, &r4);
-	KT_ASSERT(error == 0 && iotool_clean(&r4), "read 4k: %d, %ju errors, "
-	    "first bad %jd", error, (uintmax_t)r4.ir_errors,
-	    (intmax_t)r4.ir_first_bad);
+	why = xbdt_pass(dp, big, 4, &w, &r);
+	KT_ASSERT(why == NULL, "bs %zu: %s: write %ju errors (first %d), read "
+	    "%ju errors (first %d), bad crc %ju, bad blkno %ju, stale %ju, "
+	    "first bad %jd", big, why, (uintmax_t)w.ir_errors,
+	    w.ir_first_error, (uintmax_t)r.ir_errors, r.ir_first_error,
+	    (uintmax_t)r.ir_bad_crc, (uintmax_t)r.ir_bad_blkno,
+	    (uintmax_t)r.ir_stale, (intmax_t)r.ir_first_bad);
+	why = xbdt_pass(dp, 4096, 32, &w4, &r4);
+	KT_ASSERT(why == NULL, "bs 4096: %s: write %ju errors (first %d), read "
+	    "%ju errors (first %d), bad crc %ju, bad blkno %ju, stale %ju, "
+	    "first bad %jd", why, (uintmax_t)w4.ir_errors, w4.ir_first_error,
+	    (uintmax_t)r4.ir_errors, r4.ir_first_error,
+	    (uintmax_t)r4.ir_bad_crc, (uintmax_t)r4.ir_bad_blkno,
+	    (uintmax_t)r4.ir_stale, (intmax_t)r4.ir_first_bad);
+	KT_ASSERT(w4.ir_max_inflight > 1, "never more than one request in "
+	    "flight at QD 32");
 	KT_ASSERT(sc->sc_proto_errors == 0, "%ju protocol errors",
 	    (uintmax_t)sc->sc_proto_errors);
-	KT_NOTE("%jd bytes: write 4k qd32 %ju ios max inflight %u, read bs %zu "
-	    "%ju ios, read 4k %ju ios; bounced %ju; requests %ju",
-	    (intmax_t)dp->d_mediasize, (uintmax_t)w.ir_ios, w.ir_max_inflight,
-	    big, (uintmax_t)r.ir_ios, (uintmax_t)r4.ir_ios,
+	KT_NOTE("bs %zu: w %ju r %ju ms; 4k qd32: w %ju r %ju ms, inflight %u; "
+	    "bounced %ju/%ju", big, (uintmax_t)(w.ir_elapsed / SBT_1MS),
+	    (uintmax_t)(r.ir_elapsed / SBT_1MS),
+	    (uintmax_t)(w4.ir_elapsed / SBT_1MS),
+	    (uintmax_t)(r4.ir_elapsed / SBT_1MS), w4.ir_max_inflight,
 	    (uintmax_t)sc->sc_queues[0].xq_bounced,
 	    (uintmax_t)sc->sc_queues[0].xq_requests);
 }
@@ -162,4 +186,176 @@ KTEST(xbd_readonly)
 	free(buf, M_TEMP);
 	KT_ASSERT(rerr == 0, "read: %d", rerr);
 	KT_ASSERT(werr == EROFS, "write: %d, want EROFS", werr);
+}
+
+/*
+ * The data path against a backend played by the test: one queue on a
+ * one-page ring granted to ourselves (nobody maps it), the test reading
+ * requests off the shared ring and writing responses, then calling the
+ * event handler.  Checks a read's request and completion, an error
+ * status, and that a duplicated response kills the queue: the bio in
+ * flight fails with EIO once, the completed one is not completed again,
+ * and later bios fail at once.
+ */
+static struct {
+	u_int		calls;
+	int		error;
+	struct bio	*last;
+} xbdt_done;
+
+static void
+xbdt_done_cb(struct bio *bp)
+{
+	xbdt_done.calls++;
+	xbdt_done.error = bp->bio_error;
+	xbdt_done.last = bp;
+}
+
+static void
+xbdt_respond(blkif_sring_t *sr, u_int entries, RING_IDX *prod, uint64_t id,
+    uint8_t op, int16_t status)
+{
+	struct blkif_response rsp;
+
+	memset(&rsp, 0, sizeof(rsp));
+	rsp.id = id;
+	rsp.operation = op;
+	rsp.status = status;
+	sr->ring[*prod & (entries - 1)].rsp = rsp;
+	wmb();
+	sr->rsp_prod = ++*prod;
+}
+
+static void
+xbdt_bio(struct bio *bp, struct disk *dp, int cmd, void *buf)
+{
+	memset(bp, 0, sizeof(*bp));
+	bp->bio_cmd = cmd;
+	bp->bio_offset = 8 * 512;
+	bp->bio_length = PAGE_SIZE;
+	bp->bio_data = buf;
+	bp->bio_done = xbdt_done_cb;
+	bp->bio_disk = dp;
+}
+
+KTEST(xbd_rogue_backend)
+{
+	struct xbd_softc *sc;
+	struct xbd_queue *q;
+	struct blkneg n;
+	struct disk d;
+	struct bio b0, b1, b2, b3;
+	struct blkif_request req;
+	blkif_sring_t *sr;
+	RING_IDX prod = 0;
+	vm_paddr_t pa;
+	uint8_t *buf;
+	u_int dom = 0, entries;
+	int error;
+
+	KT_REQUIRE_XEN();
+	(void)xs_domid(&dom);
+	sc = malloc(sizeof(*sc), M_TEMP, M_WAITOK | M_ZERO);
+	sc->sc_otherend = (domid_t)dom;
+	mtx_init(&sc->sc_wmtx, "xbd test worker", NULL, MTX_SPIN);
+	sc->sc_nqueues = 1;
+	q = &sc->sc_queues[0];
+	q->xq_sc = sc;
+	error = xbd_queue_alloc_ring(q, 0);
+	KT_ASSERT(error == 0, "ring: %d", error);
+	entries = blkring_entries(0);
+	memset(&n, 0, sizeof(n));
+	n.ring_pages = 1;
+	n.ring_entries = entries;
+	n.queues = 1;
+	n.max_segs = BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	n.sector_size = 512;
+	error = xbd_queue_connect(q, &n);
+	KT_CHECK(error == 0, "connect: %d", error);
+	sr = q->xq_sring;
+	memset(&d, 0, sizeof(d));
+	d.d_drv1 = sc;
+	pa = phys_alloc_page();
+	buf = (uint8_t *)PHYS_TO_DMAP(pa);
+	memset(&xbdt_done, 0, sizeof(xbdt_done));
+
+	/* A read of one aligned page: one direct segment, sectors 0-7. */
+	xbdt_bio(&b0, &d, BIO_READ, buf);
+	xbd_strategy(&b0);
+	rmb();
+	KT_CHECK(sr->req_prod == 1, "req_prod %u after one bio", sr->req_prod);
+	req = sr->ring[0].req;
+	KT_CHECK(req.operation == BLKIF_OP_READ && req.nr_segments == 1 &&
+	    req.sector_number == 8 && req.seg[0].first_sect == 0 &&
+	    req.seg[0].last_sect == 7, "request op %u segs %u sector %ju "
+	    "sects %u-%u", req.operation, req.nr_segments,
+	    (uintmax_t)req.sector_number, req.seg[0].first_sect,
+	    req.seg[0].last_sect);
+	KT_CHECK((gnttab_entry_flags(req.seg[0].gref) &
+	    (GTF_permit_access | GTF_readonly)) == GTF_permit_access,
+	    "read's page granted with flags %#x",
+	    gnttab_entry_flags(req.seg[0].gref));
+	/* "DMA" by the backend, then its response. */
+	memset(buf, 0x5a, PAGE_SIZE);
+	xbdt_respond(sr, entries, &prod, req.id, BLKIF_OP_READ, BLKIF_RSP_OKAY);
+	xbd_intr(q);
+	KT_CHECK(xbdt_done.calls == 1 && xbdt_done.last == &b0 &&
+	    xbdt_done.error == 0, "read: %u completions, error %d",
+	    xbdt_done.calls, xbdt_done.error);
+	KT_CHECK(gnttab_entry_flags(req.seg[0].gref) == 0,
+	    "grant %u still has flags %#x after completion", req.seg[0].gref,
+	    gnttab_entry_flags(req.seg[0].gref));
+
+	/* An unaligned write goes through a bounce page; an error status. */
+	memset(buf, 0xa5, PAGE_SIZE);
+	xbdt_bio(&b1, &d, BIO_WRITE, buf + 16);
+	b1.bio_length = 1024;
+	xbd_strategy(&b1);
+	rmb();
+	req = sr->ring[1].req;
+	KT_CHECK(sr->req_prod == 2 && req.operation == BLKIF_OP_WRITE &&
+	    req.seg[0].first_sect == 0 && req.seg[0].last_sect == 1 &&
+	    q->xq_bounced == 1, "unaligned write: req_prod %u op %u sects "
+	    "%u-%u bounced %ju", sr->req_prod, req.operation,
+	    req.seg[0].first_sect, req.seg[0].last_sect,
+	    (uintmax_t)q->xq_bounced);
+	KT_CHECK((gnttab_entry_flags(req.seg[0].gref) & GTF_readonly) != 0,
+	    "write's page not read-only to the backend");
+	xbdt_respond(sr, entries, &prod, req.id, BLKIF_OP_WRITE,
+	    BLKIF_RSP_ERROR);
+	xbd_intr(q);
+	KT_CHECK(xbdt_done.calls == 2 && xbdt_done.last == &b1 &&
+	    xbdt_done.error == EIO, "error status: %u completions, error %d",
+	    xbdt_done.calls, xbdt_done.error);
+
+	/* b2 in flight; the backend answers b0's id again. */
+	xbdt_bio(&b2, &d, BIO_READ, buf);
+	xbd_strategy(&b2);
+	xbdt_respond(sr, entries, &prod, sr->ring[0].req.id, BLKIF_OP_READ,
+	    BLKIF_RSP_OKAY);
+	xbd_intr(q);
+	KT_CHECK(xbdt_done.calls == 3 && xbdt_done.last == &b2 &&
+	    xbdt_done.error == EIO, "duplicate: %u completions (want 3), last "
+	    "%s, error %d", xbdt_done.calls,
+	    xbdt_done.last == &b2 ? "b2" : "not b2", xbdt_done.error);
+	KT_CHECK(sc->sc_proto_errors == 1 && sc->sc_fatal && !q->xq_running,
+	    "protocol errors %ju, fatal %d, running %d",
+	    (uintmax_t)sc->sc_proto_errors, sc->sc_fatal, q->xq_running);
+	/* Once dead, a bio fails at once; the handler stays harmless. */
+	xbdt_bio(&b3, &d, BIO_READ, buf);
+	xbd_strategy(&b3);
+	xbd_intr(q);
+	KT_CHECK(xbdt_done.calls == 4 && xbdt_done.last == &b3 &&
+	    xbdt_done.error == ENXIO, "after death: %u completions, error %d",
+	    xbdt_done.calls, xbdt_done.error);
+
+	xbd_queue_teardown(q);
+	free(q->xq_ring, M_XBD);
+	free(q->xq_sb, M_XBD);
+	mtx_destroy(&q->xq_mtx);
+	mtx_destroy(&sc->sc_wmtx);
+	free(sc, M_TEMP);
+	phys_free_page(pa);
+	KT_NOTE_OK("read, error status, duplicate id: %u completions",
+	    xbdt_done.calls);
 }
