@@ -16,6 +16,7 @@
 #include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/physmem.h>
+#include <sys/proc.h>
 #include <sys/systm.h>
 #include <sys/time.h>
 
@@ -32,10 +33,69 @@ MALLOC_DECLARE(M_XBD);
 /* The run id dom0 expects in every block of xvda (run.sh). */
 #define XBDT_RUNID	0x626c6b31u
 
+/*
+ * xbdN once it has connected; NULL at once when the toolstack gave us no
+ * disk at all (every scenario but domu-blk), so the tests skip quickly.
+ */
 static struct disk *
 xbdt_disk(const char *name)
 {
+	const char **ents;
+	u_int num;
+
+	if (xs_directory(XST_NIL, "device", "vbd", &num, &ents) != 0)
+		return (NULL);
+	free(ents, M_XENSTORE);
+	if (num == 0)
+		return (NULL);
 	return (disk_wait(name, 5 * SBT_1S));
+}
+
+/*
+ * Detach and attach again (domu-blk's dom0 side): we report "ready" under
+ * data/xbd-lab/phase, dom0 runs xl block-detach of xvdb (xbd1 must go away
+ * through Closing/Closed), we report "detached", dom0 runs xl block-attach
+ * and xbd1 must come back, read-only again and readable.  Defined first so
+ * it runs last, after the tests that use xbd1.
+ */
+#define XBDT_LAB	"data/xbd-lab"
+
+static bool
+xbdt_wait_gone(const char *name, u_int ms)
+{
+	for (u_int t = 0; t < ms; t += 50) {
+		if (disk_find(name) == NULL)
+			return (true);
+		(void)tsleep(&xbdt_wait_gone, "xbdgone", 50 * SBT_1MS);
+	}
+	return (disk_find(name) == NULL);
+}
+
+KTEST(xbd_reattach)
+{
+	struct disk *dp;
+	uint8_t *buf;
+	int error;
+
+	KT_REQUIRE_XEN();
+	if ((dp = xbdt_disk("xbd1")) == NULL)
+		KT_SKIP("no xbd1");
+	error = xs_write(XST_NIL, XBDT_LAB, "phase", "ready");
+	KT_ASSERT(error == 0, "report ready: %d", error);
+	KT_ASSERT(xbdt_wait_gone("xbd1", 20000),
+	    "xbd1 still there 20 s after reporting ready");
+	error = xs_write(XST_NIL, XBDT_LAB, "phase", "detached");
+	KT_ASSERT(error == 0, "report detached: %d", error);
+	dp = disk_wait("xbd1", 20 * SBT_1S);
+	KT_ASSERT(dp != NULL, "xbd1 not back 20 s after its detach");
+	KT_ASSERT((dp->d_flags & DISKFLAG_RDONLY) != 0, "xbd1 back read-write");
+	buf = malloc(4096, M_TEMP, M_WAITOK);
+	error = disk_io(dp, BIO_READ, 0, buf, 4096);
+	free(buf, M_TEMP);
+	KT_ASSERT(error == 0, "read after reattach: %d", error);
+	(void)xs_write(XST_NIL, XBDT_LAB, "phase", "done");
+	KT_NOTE("xbd1 gone and back (connects of the new xbd1: %ju)",
+	    (uintmax_t)((struct xbd_softc *)dp->d_drv1)->sc_connects);
 }
 
 /* What was negotiated with the backend, in one line. */

@@ -388,12 +388,22 @@ xbd_worker(void *arg)
 	kthread_exit();
 }
 
+/* Leaves the disks to no driver (the xenbus lab checks need that). */
+static bool xbd_disabled;
+TUNABLE_BOOL("xbd.disable", &xbd_disabled,
+    "do not attach xbd(4) to the domain's disks");
+
 static int
 xbd_probe(device_t dev)
 {
 	const char *type = xenbus_get_type(dev);
 
-	if (type == NULL || strcmp(type, "vbd") != 0)
+	/*
+	 * Only the domain's own bus: another instance (the xenbus ktests
+	 * make one over a fake tree) has no real backend behind it.
+	 */
+	if (xbd_disabled || device_get_parent(dev) != xenbus_front_bus() ||
+	    type == NULL || strcmp(type, "vbd") != 0)
 		return (ENXIO);
 	device_set_desc(dev, "Xen PV disk");
 	return (BUS_PROBE_DEFAULT);
