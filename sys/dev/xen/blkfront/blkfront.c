@@ -411,10 +411,13 @@ int
 xbd_queue_connect(struct xbd_queue *q, const struct blkneg *n)
 {
 	struct xbd_softc *sc = q->xq_sc;
-	u_int nreqs = MIN(n->ring_entries, XBD_MAX_REQS);
 	u_int nind = n->indirect_segs == 0 ? 0 :
 	    howmany(n->indirect_segs, BLKRING_SEGS_PER_INDIRECT_PAGE);
+	u_int nreqs = MIN(n->ring_entries, XBD_MAX_REQS);
 	int error;
+
+	nreqs = MIN(nreqs, MAX(1, XBD_GREF_BUDGET / (MAX(n->queues, 1) *
+	    (n->max_segs + nind))));
 
 	KASSERT(q->xq_reqs == NULL, ("xbd: queue %u connected twice",
 	    q->xq_index));
@@ -495,9 +498,14 @@ xbd_queue_teardown(struct xbd_queue *q)
 			    r->xr_nind);
 		else if (indbusy)
 			sc->sc_busy_unloads++;
-		/* A map with pages still out stays allocated (leaked). */
-		if (r->xr_map != NULL && gnttab_dmamap_destroy(r->xr_map) != 0)
+		/*
+		 * A map with pages still out stays allocated (leaked), and
+		 * must not call back into this queue when they come back.
+		 */
+		if (r->xr_map != NULL && gnttab_dmamap_destroy(r->xr_map) != 0) {
+			r->xr_map->gm_release = NULL;
 			sc->sc_busy_unloads++;
+		}
 	}
 	if (q->xq_reqs != NULL)
 		free(q->xq_reqs, M_XBD);
@@ -558,7 +566,9 @@ xbd_disk_init(struct xbd_softc *sc)
 		dp->d_flags |= DISKFLAG_CANFLUSH;
 	if ((n->features & BLKRING_F_DISCARD) != 0)
 		dp->d_flags |= DISKFLAG_CANDISCARD;
-	dp->d_qdepth = MIN(n->ring_entries, XBD_MAX_REQS) * sc->sc_nqueues;
+	dp->d_qdepth = 0;
+	for (u_int i = 0; i < sc->sc_nqueues; i++)
+		dp->d_qdepth += sc->sc_queues[i].xq_nreqs;
 	dp->d_strategy = xbd_strategy;
 	dp->d_drv1 = sc;
 }

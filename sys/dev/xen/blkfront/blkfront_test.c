@@ -164,7 +164,7 @@ xbdt_pass(struct disk *dp, size_t bsize, u_int qd, struct iotool_result *w,
  */
 KTEST(xbd_integrity)
 {
-	struct iotool_result w, r, w4, r4;
+	struct iotool_result w = { 0 }, r = { 0 }, w4 = { 0 }, r4 = { 0 };
 	struct xbd_softc *sc;
 	struct disk *dp;
 	const char *why;

@@ -31,11 +31,14 @@
 #define XBD_INDIRECT_SEGS	256
 #define XBD_MAX_QUEUES		4
 /*
- * Requests in flight per queue.  Each holds a grant map of max_segs
- * references reserved up front, so this bounds the grant table share of a
- * disk: 32 x 257 references per queue with 256 indirect segments.
+ * Requests in flight per queue, at most.  Each holds a grant map of
+ * max_segs references reserved up front (and its indirect pages'), so a
+ * disk also keeps to a budget of references over all its queues: with 256
+ * indirect segments, 32 requests on one queue or 16 on each of two.  Two
+ * such disks take half of the 32768 references Xen 4.17 allows.
  */
 #define XBD_MAX_REQS		32
+#define XBD_GREF_BUDGET		(33 * 256)
 
 /* One request in flight on a ring. */
 struct xbd_req {
