@@ -1,11 +1,13 @@
 #! /usr/bin/env atf-sh
 # xbd(4) against Linux blkback (scenario domu-blk, booted in the same Xen as
-# domu_ktests): two brd RAM disks, xvda read-write and xvdb read-only.  The
+# domu_ktests): two brd RAM disks, xvda read-write and xvdb read-only, and
+# xvdc on a loop device (flush and discard).  The
 # xbd ktests (one case each) and the dom0 side's verdicts in
 # steps/domu-blk/blk.txt: the nodes both ends wrote agree (dom0_negotiated),
 # and the blocks the guest wrote are on /dev/ram2 at their offsets with the
 # run id and a CRC-32 dom0 recomputes (dom0_headers, dom0_crc); xvdb
-# detached and attached again while the guest runs (xvdb_reattach).
+# detached and attached again while the guest runs (xvdb_reattach); xvdc's
+# flush and discard counted by blkback (xvdc_flush_discard).
 
 . "$(atf_get_srcdir)/ktest.subr"
 . "$(atf_get_srcdir)/lab-atf.subr"
@@ -56,6 +58,15 @@ dom0_crc_body() {
 	blk_check dom0_crc
 }
 
+atf_test_case xvdc_flush_discard
+xvdc_flush_discard_head() {
+	atf_set descr "Flush and discard sent by the guest to xvdc (a loop device, which offers both) are counted by blkback in dom0 (f_req, ds_req)"
+	atf_set timeout 900
+}
+xvdc_flush_discard_body() {
+	blk_check xvdc_flush_discard
+}
+
 atf_test_case xvdb_reattach
 xvdb_reattach_head() {
 	atf_set descr "xl block-detach of xvdb completes without forcing (xbd1 goes Closing, Closed and away), xl block-attach brings xbd1 back read-only and readable"
@@ -70,5 +81,6 @@ atf_init_test_cases() {
 	atf_add_test_case dom0_negotiated
 	atf_add_test_case dom0_headers
 	atf_add_test_case dom0_crc
+	atf_add_test_case xvdc_flush_discard
 	atf_add_test_case xvdb_reattach
 }

@@ -22,6 +22,13 @@ result() {
 }
 
 dd if=/dev/zero of=$DEV bs=65536 2>/dev/null
+# xvdc: a loop device on a tmpfs file, for flush (loop has a write cache)
+# and discard (punched holes), which brd does not offer.
+mkdir -p /tmp/xbdimg
+mount -t tmpfs tmpfs /tmp/xbdimg 2>/dev/null
+dd if=/dev/zero of=/tmp/xbdimg/xvdc.img bs=65536 count=128 2>/dev/null
+losetup /dev/loop0 /tmp/xbdimg/xvdc.img 2>"$LAB_OUT/losetup.log" ||
+    echo "LAB-BLK losetup failed: $(cat "$LAB_OUT/losetup.log")"
 # dom0 has one vCPU, so blkback would offer one queue: ask it for two (the
 # guest has two vCPUs), read back at the end.
 MQ=/sys/module/xen_blkback/parameters/max_queues
@@ -96,7 +103,7 @@ negotiated() {
 }
 if ! wait_until 20 have_domid; then
 	result dom0_negotiated "fail: no domain $name 20 s after xl create"
-elif ! wait_until 30 both_connected; then
+elif ! wait_until 30 both_connected || ! wait_until 10 fe_connected 51744; then
 	xenstore-ls -fp "/local/domain/$domid/device" >"$LAB_OUT/xenstore-device.txt" 2>&1
 	result dom0_negotiated "fail: the disks did not both reach Connected on both ends within 30 s"
 else
@@ -124,6 +131,15 @@ if [ -z "$domid" ]; then
 elif ! wait_until 60 phase_is ready; then
 	result xvdb_reattach "fail: the guest never reported ready (phase '$(phase)')"
 else
+	# xvdc's flush and discard (ktest xbd_flush_discard, run before),
+	# as blkback counted them.
+	st=/sys/bus/xen-backend/devices/vbd-$domid-51744/statistics
+	f=$(cat $st/f_req 2>&1); ds=$(cat $st/ds_req 2>&1); wr=$(cat $st/wr_req 2>&1)
+	if [ "${f:-0}" -ge 1 ] 2>/dev/null && [ "${ds:-0}" -ge 1 ] 2>/dev/null; then
+		result xvdc_flush_discard "pass blkback counted f_req=$f ds_req=$ds wr_req=$wr for xvdc"
+	else
+		result xvdc_flush_discard "fail: blkback's counts for xvdc: f_req '$f' ds_req '$ds' wr_req '$wr' (want both >= 1)"
+	fi
 	t=$(now_ms)
 	if ! timeout 25 xl block-detach "$domid" xvdb >"$LAB_OUT/xl-block-detach.log" 2>&1; then
 		result xvdb_reattach "fail: xl block-detach: $(tail -n 2 "$LAB_OUT/xl-block-detach.log" | tr '\n' ' ')"
@@ -147,6 +163,8 @@ else
 fi
 wait "$ldpid"
 lrc=$?
+losetup -d /dev/loop0 2>/dev/null
+umount /tmp/xbdimg 2>/dev/null
 [ -n "$mq_old" ] && [ -w $MQ ] && echo "$mq_old" >$MQ
 echo "LAB-BLK blkback max_queues was '$mq_old', set '$mq_set'"
 # lab-domu returns once the guest is gone (or destroyed).
