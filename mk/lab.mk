@@ -44,6 +44,8 @@ LAB_ATF_PROGS	+= domu_iotool
 # domu_xenbus: a disk hot-plugged and removed under our kernel (group "domu").
 LAB_ATF_PROGS	+= domu_xenbus
 LAB_ATF_PROGS	+= domu_gnttab_ktests
+# domu_blk: xbd(4) against Linux blkback, checked from dom0 (group "domu").
+LAB_ATF_PROGS	+= domu_blk
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 
