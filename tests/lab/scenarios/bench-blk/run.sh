@@ -38,7 +38,8 @@ if [ -f "$ovl" ]; then
 	# Linux unpacks concatenated archives in order: the overlay's /init wins.
 	cat /lab/linux/initrd.gz "$ovl" >$rd
 	dd if=/dev/zero of=$DEV bs=65536 2>/dev/null
-	sed -e "s|@SPECS@|$specs|" -e "s|@DEV@|$DEV|" -e "s|@RAMDISK@|$rd|" \
+	sed -e "s|@SPECS@|$specs|" -e "s|@DIAG@|pattern=rand,bs=4k,qd=1,time=$ms|" \
+	    -e "s|@DEV@|$DEV|" -e "s|@RAMDISK@|$rd|" \
 	    "$LAB_SCEN/linux.cfg" >/tmp/bench-blk-linux.cfg
 	lab-domu bench-blk-linux /tmp/bench-blk-linux.cfg 150 'BLKBENCH-DONE' 10 || rc=1
 else
