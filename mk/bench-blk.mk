@@ -17,8 +17,9 @@ $(BLKBENCH_OVL): $(BLKBENCH_LOAD) bench/blk/linux-init bench/blk/mkoverlay
 ALL_TARGETS	+= $(BLKBENCH_LOAD)
 LINT_SOURCES	+= bench/blk/blkload.c
 
-# BENCH_BLK_MS: milliseconds per pattern.
+# BENCH_BLK_N: rounds of each side; BENCH_BLK_MS: milliseconds per pattern.
+BENCH_BLK_N	?= 3
 BENCH_BLK_MS	?= 3000
 .PHONY: bench-blk
 bench-blk: $(BUILD)/kernel $(BLKBENCH_OVL)
-	bench/blk/run -k $(BUILD)/kernel -m $(BENCH_BLK_MS)
+	bench/blk/run -n $(BENCH_BLK_N) -k $(BUILD)/kernel -m $(BENCH_BLK_MS)
