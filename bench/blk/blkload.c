@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <linux/fs.h>
@@ -32,7 +33,8 @@
 #include <unistd.h>
 
 #define BL_MAXQD	256
-#define BL_ALIGN	4096
+#define BL_PAGE		4096
+#define BL_STACK	(256 * 1024)
 
 struct bl_args {
 	bool		write;
@@ -257,7 +259,10 @@ bl_run_one(int fd, uint64_t disksize, const char *disk,
 {
 	struct bl_run r;
 	struct bl_thread *th;
+	pthread_attr_t attr;
 	pthread_t *tid;
+	char *bufs;
+	size_t stride;
 	uint64_t region, ios, bytes, errors, us, mbps100, *all;
 	size_t nall;
 	int first_errno, rc;
@@ -292,17 +297,26 @@ bl_run_one(int fd, uint64_t disksize, const char *disk,
 		free(tid);
 		return (-1);
 	}
+	/*
+	 * The I/O buffers in a mapping of their own, each rounded to whole
+	 * pages: no malloc metadata shares a page the disk writes into.
+	 */
+	stride = (a->bsize + BL_PAGE - 1) / BL_PAGE * BL_PAGE;
+	bufs = mmap(NULL, stride * a->qdepth, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (bufs == MAP_FAILED || pthread_attr_init(&attr) != 0 ||
+	    pthread_attr_setstacksize(&attr, BL_STACK) != 0) {
+		fprintf(stderr, "blkload: out of memory\n");
+		exit(1);
+	}
 	rc = 0;
 	for (i = 0; i < a->qdepth; i++) {
 		th[i].t_run = &r;
 		th[i].t_index = i;
 		th[i].t_rng = a->seed * 0x9e3779b97f4a7c15ULL + i + 1;
-		if (posix_memalign(&th[i].t_buf, BL_ALIGN, a->bsize) != 0) {
-			fprintf(stderr, "blkload: out of memory\n");
-			exit(1);
-		}
+		th[i].t_buf = bufs + (size_t)i * stride;
 		memset(th[i].t_buf, 0xa5 ^ (int)i, a->bsize);
-		if (pthread_create(&tid[i], NULL, bl_worker, &th[i]) != 0) {
+		if (pthread_create(&tid[i], &attr, bl_worker, &th[i]) != 0) {
 			fprintf(stderr, "blkload: cannot start thread %u\n", i);
 			exit(1);
 		}
@@ -336,8 +350,9 @@ bl_run_one(int fd, uint64_t disksize, const char *disk,
 			    th[i].t_nlat * sizeof(*all));
 		nall += th[i].t_nlat;
 		free(th[i].t_lat);
-		free(th[i].t_buf);
 	}
+	pthread_attr_destroy(&attr);
+	munmap(bufs, stride * a->qdepth);
 	qsort(all, nall, sizeof(*all), bl_cmp);
 	ios = nall;
 	bytes = ios * a->bsize;
