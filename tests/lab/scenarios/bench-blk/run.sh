@@ -1,0 +1,58 @@
+# dom0 side of bench/blk: the same patterns on the same RAM disk, first by
+# our kernel (iotool= on xbd0), then by the Linux peer (blkload on xvda).
+# Before each guest the disk is written whole, so that both read pages brd
+# holds (brd reads of never-written pages are cheaper).  Results are in the
+# guests' console logs (guest-bench-blk-{ours,linux}-N.log); blkback's limits in
+# $LAB_OUT/blkback.txt.  Patterns: LAB_BLKBENCH_SPECS (iotool syntax without
+# disk=, ';' between runs), each bounded by LAB_BLKBENCH_MS.
+: "${LAB_OUT:=/tmp/lab-out/bench-blk}"
+mkdir -p "$LAB_OUT"
+DEV=/dev/ram4
+ms=${LAB_BLKBENCH_MS:-3000}
+specs=${LAB_BLKBENCH_SPECS:-op=write,bs=1m,time=$ms;op=read,bs=1m,time=$ms;pattern=rand,bs=4k,qd=1,time=$ms;pattern=rand,bs=4k,qd=32,time=$ms}
+ovl=/lab/payload/blkbench-linux.cpio.gz
+rd=/tmp/blkbench-initrd.gz
+
+p=/sys/module/xen_blkback/parameters
+for f in "$p"/*; do
+	[ -f "$f" ] && echo "${f##*/}=$(cat "$f")"
+done >"$LAB_OUT/blkback.txt"
+echo "disk=$DEV bytes=$(blockdev --getsize64 $DEV 2>/dev/null)" >>"$LAB_OUT/blkback.txt"
+echo "specs=$specs" >>"$LAB_OUT/blkback.txt"
+
+iot=
+old_ifs=$IFS
+IFS=';'
+for s in $specs; do
+	iot="${iot:+$iot;}disk=xbd0,$s"
+done
+IFS=$old_ifs
+
+# Alternate the sides, N rounds (LAB_BLKBENCH_N, default 3), so that drift
+# on this shared host hits both alike; the Linux side's diagnostic run
+# (linux-init) only in round 1.
+n=${LAB_BLKBENCH_N:-3}
+sed -e "s|@IOTOOL@|iotool=$iot|" -e "s|@DEV@|$DEV|" "$LAB_SCEN/ours.cfg" >/tmp/bench-blk-ours.cfg
+if [ -f "$ovl" ]; then
+	# Linux unpacks concatenated archives in order: the overlay's /init wins.
+	cat /lab/linux/initrd.gz "$ovl" >$rd
+else
+	echo "LAB-BLKBENCH-ERROR no $ovl in the payload (make bench-blk builds it)"
+	exit 1
+fi
+rc=0
+i=1
+while [ $i -le "$n" ]; do
+	dd if=/dev/zero of=$DEV bs=65536 2>/dev/null
+	lab-domu "bench-blk-ours-$i" /tmp/bench-blk-ours.cfg "${LAB_GUEST_TIMEOUT:-150}" \
+	    '^(\([a-z0-9]+\) )?(\[[ 0-9.]+\] )?IOTOOL-DONE ' 10 || rc=1
+	diag=
+	[ $i -eq 1 ] && diag=pattern=rand,bs=4k,qd=1,time=$ms
+	dd if=/dev/zero of=$DEV bs=65536 2>/dev/null
+	sed -e "s|@SPECS@|$specs|" -e "s|@DIAG@|$diag|" \
+	    -e "s|@DEV@|$DEV|" -e "s|@RAMDISK@|$rd|" \
+	    "$LAB_SCEN/linux.cfg" >/tmp/bench-blk-linux.cfg
+	lab-domu "bench-blk-linux-$i" /tmp/bench-blk-linux.cfg 150 'BLKBENCH-DONE' 10 || rc=1
+	i=$((i + 1))
+done
+exit $rc
