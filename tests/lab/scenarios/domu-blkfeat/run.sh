@@ -100,6 +100,8 @@ round() {
 		return
 	fi
 	have_domid && xl unpause "$domid"
+	# run-lab takes the guest's port 0xe9 lines by this line's domid.
+	echo "LAB-DOMU-CREATED name=$name domid=$domid"
 	fe=/local/domain/$domid/device/vbd/51712
 	be=/local/domain/0/backend/vbd/$domid/51712
 	if ! wait_until 30 fe_connected; then
