@@ -44,7 +44,12 @@ field() {
 	[ "$v" = "$1" ] && { echo "-"; return; }
 	echo "${v%% *}"
 }
-no_vbd() { ! ls /sys/bus/xen-backend/devices/ 2>/dev/null | grep -q '^vbd-'; }
+no_vbd() {
+	for _v in /sys/bus/xen-backend/devices/vbd-*; do
+		[ -e "$_v" ] && return 1
+	done
+	return 0
+}
 # reload ARGS...: blkback with these parameters (none: its defaults).
 reload() {
 	wait_until 10 no_vbd || { echo "vbd backends still present: $(ls /sys/bus/xen-backend/devices/)"; return 1; }

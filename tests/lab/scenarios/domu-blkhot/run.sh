@@ -105,6 +105,7 @@ while [ $k -le $((NBLK / 32)) ]; do
 	[ $i -ge $NBLK ] && i=$((NBLK - 1))
 	k=$((k + 1))
 	checked=$((checked + 1))
+	# shellcheck disable=SC2046 # one word per header field
 	set -- $(dd if=$DEV bs=$BS skip=$i count=1 2>/dev/null | od -A n -t u4 -N 24)
 	# magic crc blkno_lo blkno_hi runid bsize
 	if [ "$1" != $MAGIC ] || [ "$3" != $i ] || [ "$4" != 0 ] ||

@@ -73,6 +73,7 @@ is_zero() {
 # ok_block BLOCK RUNID: the block's header names it, RUNID and our size.
 ok_block() {
 	_b=$1 _r=$2
+	# shellcheck disable=SC2046 # one word per header field
 	set -- $(hdr "$_b")
 	[ "$1" = $MAGIC ] && [ "$3" = "$_b" ] && [ "$4" = 0 ] && [ "$5" = "$_r" ] && [ "$6" = $BS ]
 }
