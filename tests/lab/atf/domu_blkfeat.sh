@@ -17,11 +17,11 @@ bf_check() {
 	    "xenstore-backend-$1.txt" "xenstore-frontend-$1.txt"
 }
 
-# bf_case ROUND DESCR
+# bf_case ROUND DESCR (atf_test_case first: it defines stub functions).
 bf_case() {
+	atf_test_case "feat_$1"
 	eval "feat_$1_head() { atf_set descr \"$2\"; atf_set timeout 900; }"
 	eval "feat_$1_body() { bf_check $1; }"
-	atf_test_case "feat_$1"
 }
 
 bf_case default "blkback with its defaults (ring order 4, one queue per dom0 CPU, persistent grants offered): negotiated as offered, integrity clean"
