@@ -120,6 +120,10 @@ round() {
 	xenstore-ls -f "$be" >"$LAB_OUT/xenstore-backend-$r.txt" 2>&1
 	# xenconsoled may write the guest's last lines a moment later.
 	wait_until 2 grep -aq '^IOTOOL-DONE' "/var/log/xen/console/guest-$name.log"
+	# As lab-domu does: the guest's console and its port 0xe9 lines for
+	# run-lab (the step's console.log), a clean copy for the checks.
+	cp "/var/log/xen/console/guest-$name.log" "$LAB_OUT/guest-$name.log" 2>/dev/null
+	grep -a "^(d$domid)" /var/log/xen/console/hypervisor.log >"$LAB_OUT/hv-$name.log" 2>/dev/null
 	tr -d '\r' <"/var/log/xen/console/guest-$name.log" >"$LAB_OUT/guest-$r.txt" 2>/dev/null
 	xl destroy "$domid" >/dev/null 2>&1
 	echo "LAB-BLKFEAT $r domid=$domid backend-state=$bstate ms=$(el "$t")"

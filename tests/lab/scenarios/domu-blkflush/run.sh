@@ -61,6 +61,10 @@ else
 	done >"$st"
 	xenstore-ls -f "$be" >"$LAB_OUT/xenstore-backend.txt" 2>&1
 	wait_until 2 grep -aq '^KTEST-SUMMARY' "/var/log/xen/console/guest-$name.log"
+	# As lab-domu does: the guest's console and its port 0xe9 lines for
+	# run-lab (the step's console.log), a clean copy for the checks.
+	cp "/var/log/xen/console/guest-$name.log" "$LAB_OUT/guest-$name.log" 2>/dev/null
+	grep -a "^(d$domid)" /var/log/xen/console/hypervisor.log >"$LAB_OUT/hv-$name.log" 2>/dev/null
 	tr -d '\r' <"/var/log/xen/console/guest-$name.log" >"$LAB_OUT/guest.txt" 2>/dev/null
 	xl destroy "$domid" >/dev/null 2>&1
 	ods=$(sed -n "s|^$be/feature-discard = \"\\(.*\\)\"|\\1|p" "$LAB_OUT/xenstore-backend.txt")
