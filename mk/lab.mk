@@ -44,6 +44,9 @@ LAB_ATF_PROGS	+= domu_iotool
 # domu_xenbus: a disk hot-plugged and removed under our kernel (group "domu").
 LAB_ATF_PROGS	+= domu_xenbus
 LAB_ATF_PROGS	+= domu_gnttab_ktests
+# The PV disk against Linux blkback (group "domu"): a disk hot-plugged,
+# one detached and re-attached while the guest writes it.
+LAB_ATF_PROGS	+= domu_blkhot domu_blkreattach
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 
