@@ -45,8 +45,9 @@ LAB_ATF_PROGS	+= domu_iotool
 LAB_ATF_PROGS	+= domu_xenbus
 LAB_ATF_PROGS	+= domu_gnttab_ktests
 # The PV disk against Linux blkback (group "domu"): a disk hot-plugged,
-# one detached and re-attached while the guest writes it.
-LAB_ATF_PROGS	+= domu_blkhot domu_blkreattach
+# one detached and re-attached while the guest writes it, a flush counted
+# by blkback, blkback's features turned off in turn.
+LAB_ATF_PROGS	+= domu_blkhot domu_blkreattach domu_blkflush domu_blkfeat
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 
