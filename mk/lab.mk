@@ -46,6 +46,10 @@ LAB_ATF_PROGS	+= domu_xenbus
 LAB_ATF_PROGS	+= domu_gnttab_ktests
 # domu_blk: xbd(4) against Linux blkback, checked from dom0 (group "domu").
 LAB_ATF_PROGS	+= domu_blk
+# The PV disk against Linux blkback (group "domu"): a disk hot-plugged,
+# one detached and re-attached while the guest writes it, a flush counted
+# by blkback, blkback's features turned off in turn.
+LAB_ATF_PROGS	+= domu_blkhot domu_blkreattach domu_blkflush domu_blkfeat
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 

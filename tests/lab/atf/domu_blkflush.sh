@@ -1,0 +1,40 @@
+#! /usr/bin/env atf-sh
+# A cache flush seen on the backend's side (scenario domu-blkflush, booted
+# in the same Xen as domu_ktests): xvda is a loop device on a tmpfs file in
+# dom0, which blkback offers flush and discard for; the guest negotiates
+# them and its xbd_flush_aligned ktest sends one flush, which blkback's own
+# counter (statistics/f_req) must show.  Verdicts from
+# steps/domu-blkflush/blkflush.txt.
+
+. "$(atf_get_srcdir)/lab-atf.subr"
+
+STEP=domu-blkflush
+
+bl_check() {
+	[ -f "$(lab_top)/build/kernel" ] ||
+	    atf_skip "our kernel (build/kernel) is not built; the test kernel has no xbd"
+	lab_verdict domu "$STEP" blkflush.txt guest.txt "$@"
+}
+
+atf_test_case offered
+offered_head() {
+	atf_set descr "blkback offers flush and discard for a loop device on tmpfs, and the guest negotiates both"
+	atf_set timeout 900
+}
+offered_body() {
+	bl_check offered xenstore-backend.txt
+}
+
+atf_test_case flush_seen
+flush_seen_head() {
+	atf_set descr "The guest's one cache flush is counted by blkback (f_req=1, ds_req=0)"
+	atf_set timeout 900
+}
+flush_seen_body() {
+	bl_check flush_seen stats.txt
+}
+
+atf_init_test_cases() {
+	atf_add_test_case offered
+	atf_add_test_case flush_seen
+}
