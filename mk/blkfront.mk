@@ -6,20 +6,17 @@
 
 BLKF_TOUT := $(BUILD)/tests/blkfront
 BLKF_FUZZ := $(BLKF_TOUT)/fuzz_blkring
-BLKF_FUZZ_SRCS := sys/dev/xen/blkfront/blkfront_ring.c \
+BLKF_FUZZ_SRCS := sys/dev/xen/blkfront/blkfront_ring.c sys/xen/xen_ring_rsp.c \
 	tests/blkfront/fuzz_blkring.c
-BLKF_FUZZ_CFLAGS := -std=gnu11 -g -O1 -ffreestanding -fno-builtin -nostdinc \
-	-isystem $(shell clang -print-resource-dir 2>/dev/null)/include \
-	-Itests/unit/include -I$(BUILD)/include -Isys -D_KERNEL -DINVARIANTS \
-	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
-	-fno-strict-aliasing -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Wno-missing-field-initializers \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+BLKF_FUZZ_CFLAGS = $(KFUZZ_CFLAGS) \
+	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
 
 ALL_TARGETS  += $(BLKF_FUZZ)
-TEST_PREREQS += $(BLKF_FUZZ) $(BLKF_TOUT)/t_fuzz $(BLKF_TOUT)/Kyuafile
+TEST_PREREQS += $(BLKF_FUZZ) $(BLKF_TOUT)/t_fuzz $(BLKF_TOUT)/fuzz.subr \
+    $(BLKF_TOUT)/Kyuafile
 
-$(BLKF_FUZZ): $(BLKF_FUZZ_SRCS) $(wildcard sys/dev/xen/blkfront/*.h) \
+$(BLKF_FUZZ): $(BLKF_FUZZ_SRCS) tests/lib/fuzz_input.h $(wildcard sys/dev/xen/blkfront/*.h) \
+    sys/xen/xen_ring_rsp.h \
     $(BUILD)/include/.stamp
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
@@ -28,6 +25,10 @@ $(BLKF_FUZZ): $(BLKF_FUZZ_SRCS) $(wildcard sys/dev/xen/blkfront/*.h) \
 $(BLKF_TOUT)/t_fuzz: tests/blkfront/t_fuzz.sh
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
+
+$(BLKF_TOUT)/fuzz.subr: tests/lib/fuzz.subr
+	@mkdir -p $(@D)
+	install -m 644 $< $@
 
 $(BLKF_TOUT)/Kyuafile: tests/blkfront/Kyuafile
 	@mkdir -p $(@D)

@@ -5,7 +5,9 @@ KOBJ := $(BUILD)/kobj
 KINC := $(BUILD)/include
 
 KERNEL_DIRS := sys/kern sys/libkern sys/amd64/amd64 sys/x86/x86 sys/x86/xen \
-	sys/xen sys/xen/xenbus $(wildcard sys/dev/xen/*) $(wildcard sys/dev/*)
+	sys/vm sys/compat/linux \
+	sys/xen sys/xen/xenbus $(wildcard sys/dev/xen/*) $(wildcard sys/dev/*) \
+	sys/net sys/netinet $(wildcard sys/fs/*)
 KERNEL_C := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c)))
 KERNEL_S := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S)))
 KERNEL_OBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_C)) \
@@ -34,12 +36,22 @@ $(KINC)/.stamp:
 	ln -sfn /usr/include/xen $(KINC)/xen
 	@touch $@
 
-$(KOBJ)/%.o: %.c $(KINC)/.stamp
+# Linux's uapi headers (linux-libc-dev), for sys/compat/linux and the
+# Linux numbers the process code uses: <linux/...>, <asm/...>.
+KLINUX_INC := $(KINC)/linux $(KINC)/asm $(KINC)/asm-generic
+$(KINC)/linux: | $(KINC)/.stamp
+	ln -sfn /usr/include/linux $@
+$(KINC)/asm: | $(KINC)/.stamp
+	ln -sfn /usr/include/x86_64-linux-gnu/asm $@
+$(KINC)/asm-generic: | $(KINC)/.stamp
+	ln -sfn /usr/include/asm-generic $@
+
+$(KOBJ)/%.o: %.c $(KINC)/.stamp | $(KLINUX_INC)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@gcc $(KCFLAGS) -c $< -o $@
 
-$(KOBJ)/%.o: %.S $(KINC)/.stamp
+$(KOBJ)/%.o: %.S $(KINC)/.stamp | $(KLINUX_INC)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@gcc $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -59,8 +71,11 @@ $(KERNEL).ktests: $(KERNEL)
 
 QEMU_NATIVE := qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 256 \
 	-nodefaults -vga none -display none -no-reboot -serial stdio -monitor none \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-device edu -device pci-testdev,membar=64M
 
 .PHONY: run-native
+# INITRD=file: a boot module (e.g. $(BUILD)/vfs/initramfs-test.cpio).
 run-native: $(KERNEL)
-	$(QEMU_NATIVE) -kernel $(KERNEL) -append "$(CMDLINE)"
+	$(QEMU_NATIVE) -kernel $(KERNEL) $(if $(INITRD),-initrd $(INITRD)) \
+	    -append "$(CMDLINE)"

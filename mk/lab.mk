@@ -47,9 +47,17 @@ LAB_ATF_PROGS	+= domu_gnttab_ktests
 # domu_blk: xbd(4) against Linux blkback, checked from dom0 (group "domu").
 LAB_ATF_PROGS	+= domu_blk
 # The PV disk against Linux blkback (group "domu"): a disk hot-plugged,
-# one detached and re-attached while the guest writes it, a flush counted
-# by blkback, blkback's features turned off in turn.
-LAB_ATF_PROGS	+= domu_blkhot domu_blkreattach domu_blkflush domu_blkfeat
+# one detached and re-attached while the guest writes it, a flush and a
+# discard counted by blkback, blkback reloaded under a connected disk,
+# blkback's features turned off in turn.
+LAB_ATF_PROGS	+= domu_blkhot domu_blkreattach domu_blkflush domu_blkreload \
+		   domu_blkfeat
+# The PV network (group "net"): xn(4) against Linux netback, in make test
+# after three passing runs in a row (86-102 s for the group's boot).
+LAB_ATF_PROGS	+= domu_net domu_net2 domu_netops
+# User space (group "user"): domu-vfs and Debian's xenstore-utils in our
+# domU (domu-xsutils), each 6-8 s of guest time.
+LAB_ATF_PROGS	+= domu_vfs_ktests domu_xsutils
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 
@@ -83,7 +91,8 @@ TEST_PREREQS	+= $(LAB_TK_OUT)/kernel $(LAB_TK_OUT)/kernel.ktests $(LAB_ATF_FILES
 		   lab-image lab-reset
 LINT_SOURCES	+= $(LAB_TK_DIR)/main.c $(LAB_DIR)/dom0/gntpeer.c
 
-.PHONY: lab-fetch lab-image lab-reset lab-run lab-shell lab-selftest bench-boot
+.PHONY: lab-fetch lab-image lab-reset lab-run lab-shell lab-selftest bench-boot \
+	bench-hvm lab-hvm-image
 
 # Packages (cached by version under build/cache/lab) and the dom0 image.
 lab-fetch:
@@ -91,6 +100,11 @@ lab-fetch:
 
 lab-image:
 	$(LAB_DIR)/mkdom0
+
+# The HVM overlay of the dom0 image (device model, firmware), appended only
+# for scenarios with LAB_HVM=yes.
+lab-hvm-image:
+	$(LAB_DIR)/mkhvm
 
 # Each `make test` boots the lab afresh: drop the cached results of the
 # previous run (the ATF programs reuse results only within one kyua run).
@@ -129,3 +143,7 @@ lab-selftest: $(LAB_TK_OUT)/kernel
 BENCH_N		?= 5
 bench-boot: $(LAB_TK_OUT)/kernel
 	bench/boot/run -n $(BENCH_N) -k $(LAB_KERNEL)
+
+# Our kernel as HVM beside PVH: boot times in one lab run (not in make test).
+bench-hvm: $(LAB_TK_OUT)/kernel
+	bench/hvm/run -n $(or $(BENCH_HVM_N),3) -k $(LAB_KERNEL)

@@ -79,6 +79,20 @@ cons_putc(int c)
 	}
 }
 
+int
+cons_getc(void)
+{
+	for (int i = 0; i < CONS_MAX; i++) {
+		struct consdev *cd = cons_tab[i];
+		int c;
+
+		if (cd != NULL && cd->cn_active && cd->cn_getc != NULL &&
+		    (c = cd->cn_getc(cd)) >= 0)
+			return (c);
+	}
+	return (-1);
+}
+
 /*
  * A recursive spin lock keyed on the CPU, so a panic or trap while printing
  * on the same CPU still gets its message out.  A panicking system gives up

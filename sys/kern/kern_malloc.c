@@ -9,8 +9,10 @@
  * Bucket pages are kept for their bucket once carved; large runs go back
  * to the page allocator on free.  Memory comes through the direct map, so
  * large allocations are physically contiguous (and limited by
- * fragmentation).  Callers that need page alignment use the page
- * allocator: the header makes malloc'd memory only 16-byte aligned.
+ * fragmentation).  The header makes malloc'd memory only 16-byte aligned;
+ * malloc_aligned() takes a page run with room for the header in front of
+ * the aligned start (a whole page for page alignment), so that the buffers
+ * of disk I/O need no bounce copy in drivers that grant pages.
  */
 #include <sys/param.h>
 #include <sys/kernel.h>
@@ -33,6 +35,7 @@ CTASSERT(sizeof(struct malloc_hdr) == 16);
 
 #define MH_LIVE_SMALL	0x6b6d416cU
 #define MH_LIVE_LARGE	0x6b6d414cU
+#define MH_LIVE_ALIGNED	0x6b6d4141U	/* run starts at trunc_page(header) */
 #define MH_FREE		0x6b6d4672U
 
 #define MINBUCKET	5		/* 32 bytes, header included */
@@ -157,6 +160,48 @@ mallocarray(size_t n, size_t size, struct malloc_type *type, int flags)
 	return (malloc(n * size, type, flags));
 }
 
+void *
+malloc_aligned(size_t size, size_t align, struct malloc_type *type, int flags)
+{
+	struct malloc_hdr *mh;
+	u_long npages;
+	vm_paddr_t pa;
+	char *run;
+
+	if (align <= sizeof(*mh))
+		return (malloc(size, type, flags));
+	if ((align & (align - 1)) != 0 || align > PAGE_SIZE)
+		panic("malloc_aligned(%zu, %zu, %s): bad alignment", size, align,
+		    type->ks_shortdesc);
+	if (!malloc_ready)
+		panic("malloc_aligned(%zu, %s) before SI_SUB_KMEM", size,
+		    type->ks_shortdesc);
+	if (size > SIZE_MAX - align)
+		return (malloc_fail(size, type, flags));
+	/* A run starts on a page, so run + align is aligned to align. */
+	npages = howmany(size + align, PAGE_SIZE);
+	if (npages > UINT32_MAX)
+		return (malloc_fail(size, type, flags));
+	pa = phys_alloc_contig(npages, 0, DMAP_BOOT_SIZE);
+	if (pa == PHYS_NONE)
+		return (malloc_fail(size, type, flags));
+	run = (char *)PHYS_TO_DMAP(pa);
+	mh = (struct malloc_hdr *)(run + align) - 1;
+	KASSERT(trunc_page((vm_offset_t)mh) == (vm_offset_t)run,
+	    ("malloc_aligned: header %p outside the run's first page", mh));
+	mh->mh_magic = MH_LIVE_ALIGNED;
+	mh->mh_class = (uint32_t)npages;
+	mh->mh_type = type;
+	mtx_lock_spin(&malloc_lock);
+	type->ks_inuse++;
+	type->ks_calls++;
+	type->ks_memuse += malloc_usable_size(mh + 1);
+	mtx_unlock_spin(&malloc_lock);
+	if (flags & M_ZERO)
+		memset(mh + 1, 0, malloc_usable_size(mh + 1));
+	return (mh + 1);
+}
+
 /*
  * Checks that addr is a live allocation of the given type (NULL: any type);
  * panics, after dropping the lock if the caller held it, if not.
@@ -175,8 +220,8 @@ malloc_header(const void *addr, struct malloc_type *type, const char *op,
 		panic("%s: %p was not returned by malloc", op, addr);
 	}
 	magic = mh->mh_magic;
-	was = magic == MH_LIVE_SMALL || magic == MH_LIVE_LARGE ?
-	    mh->mh_type->ks_shortdesc : NULL;
+	was = magic == MH_LIVE_SMALL || magic == MH_LIVE_LARGE ||
+	    magic == MH_LIVE_ALIGNED ? mh->mh_type->ks_shortdesc : NULL;
 	if (magic != MH_FREE && was != NULL &&
 	    (type == NULL || mh->mh_type == type))
 		return (mh);
@@ -201,6 +246,9 @@ malloc_usable_size(const void *addr)
 	mh = (const struct malloc_hdr *)addr - 1;
 	if (mh->mh_magic == MH_LIVE_LARGE)
 		return (ptoa(mh->mh_class) - sizeof(*mh));
+	if (mh->mh_magic == MH_LIVE_ALIGNED)
+		return (ptoa(mh->mh_class) - ((vm_offset_t)addr -
+		    trunc_page((vm_offset_t)mh)));
 	return (bucket_size(mh->mh_class) - sizeof(*mh));
 }
 
@@ -235,7 +283,8 @@ free(void *addr, struct malloc_type *type)
 		/* The magic stays FREE only until the page is reused. */
 		mh->mh_magic = MH_FREE;
 		mtx_unlock_spin(&malloc_lock);
-		phys_free_contig(DMAP_TO_PHYS((vm_offset_t)mh), npages);
+		phys_free_contig(DMAP_TO_PHYS(trunc_page((vm_offset_t)mh)),
+		    npages);
 	}
 }
 

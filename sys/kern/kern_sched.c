@@ -153,6 +153,7 @@ sched_switch_locked(struct thread *td)
 		rq->rq_idle_switches++;
 	flags = get_pcpu()->pc_spin_flags;
 	get_pcpu()->pc_curthread = next;
+	cpu_switch_prepare(td, next);
 	cpu_switch(td, next);
 	/* Back on td, same CPU: threads are bound. */
 	get_pcpu()->pc_spin_flags = flags;

@@ -7,8 +7,10 @@
 #include <sys/param.h>
 #include <sys/cons.h>
 #include <sys/ktest.h>
+#include <sys/linker.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
+#include <sys/shutdown_report.h>
 #include <sys/systm.h>
 
 #include <machine/cpufunc.h>
@@ -46,13 +48,33 @@ panic(const char *fmt, ...)
 	power_ops.poweroff(2);
 }
 
+SET_DECLARE(shutdown_report_set, struct shutdown_report);
+
+static void
+shutdown_report_one(void *entry, void *arg __unused)
+{
+	((struct shutdown_report *)entry)->sr_print();
+}
+
+static void
+shutdown_reports(void)
+{
+	struct shutdown_report **srp;
+
+	SET_FOREACH(srp, shutdown_report_set)
+		(*srp)->sr_print();
+	linker_foreach_entry("shutdown_report_set", shutdown_report_one, NULL);
+}
+
 /*
  * Orderly stops requested by a driver (e.g. the toolstack asking a guest to
- * shut down): say so, then leave through the machine's power hooks.
+ * shut down): the drivers' last reports, then leave through the machine's
+ * power hooks.
  */
 void
 kern_poweroff(int status)
 {
+	shutdown_reports();
 	printf("system power-off requested (status %d)\n", status);
 	power_ops.poweroff(status);
 }
@@ -60,6 +82,7 @@ kern_poweroff(int status)
 void
 kern_reboot(void)
 {
+	shutdown_reports();
 	printf("system reboot requested\n");
 	power_ops.reboot();
 }

@@ -79,8 +79,12 @@ sleepq_timeout(void *arg)
 	mtx_unlock_spin(&sq->sq_lock);
 }
 
-int
-msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
+/* Signal work that ends an interruptible sleep (sys/proc.h TDA_*). */
+#define SLEEP_ABORT_AST	(TDA_SIGNAL | TDA_EXIT)
+
+static int
+msleep_common(const void *chan, struct mtx *mtx, const char *wmesg,
+    sbintime_t timo, bool intr)
 {
 	struct thread *td = curthread;
 	struct sleepq *sq = sleepq_lookup(chan);
@@ -124,6 +128,26 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 	td->td_slpret = 0;
 	td->td_state = TDS_SLEEPING;
 	TAILQ_INSERT_TAIL(&sq->sq_head, td, td_slpq);
+	if (intr) {
+		/*
+		 * kern_psignal sets td_ast then looks for a sleep to abort;
+		 * we publish the sleep then look at td_ast: with a full fence
+		 * on each side one of the two sees the other.
+		 */
+		td->td_flags |= TDF_SINTR;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&td->td_ast, __ATOMIC_RELAXED) &
+		    SLEEP_ABORT_AST) {
+			TAILQ_REMOVE(&sq->sq_head, td, td_slpq);
+			td->td_wchan = NULL;
+			td->td_state = TDS_RUNNING;
+			td->td_flags &= ~TDF_SINTR;
+			td->td_wmesg = NULL;
+			mtx_unlock_spin(&sq->sq_lock);
+			ret = EINTR;
+			goto relock;
+		}
+	}
 	if (timo > 0) {
 		/* On this CPU: it cannot fire until we have switched away. */
 		st.st_td = td;
@@ -141,12 +165,42 @@ msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
 	if (timo > 0)
 		callout_stop(&co);
 	td->td_wmesg = NULL;
-
+	td->td_flags &= ~TDF_SINTR;
+relock:
 	if (mtx != NULL && spin)
 		mtx_lock_spin(mtx);
 	else if (mtx != NULL)
 		mtx_lock(mtx);
 	return (ret);
+}
+
+int
+msleep(const void *chan, struct mtx *mtx, const char *wmesg, sbintime_t timo)
+{
+	return (msleep_common(chan, mtx, wmesg, timo, false));
+}
+
+int
+msleep_sig(const void *chan, struct mtx *mtx, const char *wmesg,
+    sbintime_t timo)
+{
+	return (msleep_common(chan, mtx, wmesg, timo, true));
+}
+
+void
+sleepq_abort(struct thread *td)
+{
+	const void *chan = __atomic_load_n(&td->td_wchan, __ATOMIC_SEQ_CST);
+	struct sleepq *sq;
+
+	if (chan == NULL)
+		return;
+	sq = sleepq_lookup(chan);
+	mtx_lock_spin(&sq->sq_lock);
+	if (td->td_state == TDS_SLEEPING && td->td_wchan == chan &&
+	    (td->td_flags & TDF_SINTR))
+		sleepq_resume(sq, td, EINTR);
+	mtx_unlock_spin(&sq->sq_lock);
 }
 
 int

@@ -16,9 +16,11 @@
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
 #include <machine/pcb.h>
+#include <machine/trap.h>
 #include <machine/vmparam.h>
 
 #include "kern_priv.h"
+#include "kern_proc_priv.h"
 
 MALLOC_DEFINE(M_THREAD, "thread", "kernel threads");
 
@@ -78,6 +80,85 @@ kthread_add(void (*func)(void *), void *arg, struct thread **tdp, int cpu,
 		*tdp = td;
 	sched_add(td);
 	return (0);
+}
+
+/* First kernel code of a user thread: straight out to user mode. */
+static void
+uthread_start(void *arg)
+{
+	struct thread *td = arg;
+
+	userret(td, td->td_frame);
+	user_enter(td->td_frame);
+}
+
+int
+uthread_create(struct proc *p, struct thread **tdp)
+{
+	struct thread *td;
+	int error;
+
+	td = malloc(sizeof(*td), M_THREAD, M_WAITOK | M_ZERO);
+	if (td == NULL)
+		return (ENOMEM);
+	td->td_kstack = kstack_alloc();
+	if (td->td_kstack == NULL) {
+		free(td, M_THREAD);
+		return (ENOMEM);
+	}
+	td->td_kstack_size = KSTACK_SIZE;
+	strlcpy(td->td_name, p->p_comm, sizeof(td->td_name));
+	td->td_cpu = p->p_cpu;
+	td->td_tid = (int)atomic_fetchadd_int(&next_tid, 1);
+	td->td_func = uthread_start;
+	td->td_arg = td;
+	td->td_state = TDS_INACTIVE;
+	td->td_proc = p;
+	if ((error = cpu_uthread_setup(td, uthread_start, td)) != 0) {
+		kstack_free(td->td_kstack);
+		free(td, M_THREAD);
+		return (error);
+	}
+	mtx_lock_spin(&allthreads_lock);
+	TAILQ_INSERT_TAIL(&allthreads, td, td_allq);
+	nthreads++;
+	mtx_unlock_spin(&allthreads_lock);
+	PROC_LOCK(p);
+	mtx_lock_spin(p->p_spin_ptr);
+	TAILQ_INSERT_TAIL(&p->p_threads, td, td_plist);
+	p->p_numthreads++;
+	mtx_unlock_spin(p->p_spin_ptr);
+	PROC_UNLOCK(p);
+	*tdp = td;
+	return (0);
+}
+
+void
+uthread_destroy_unstarted(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+
+	KASSERT(td->td_state == TDS_INACTIVE, ("uthread_destroy_unstarted: "
+	    "%s has run", td->td_name));
+	PROC_LOCK(p);
+	mtx_lock_spin(p->p_spin_ptr);
+	TAILQ_REMOVE(&p->p_threads, td, td_plist);
+	p->p_numthreads--;
+	mtx_unlock_spin(p->p_spin_ptr);
+	PROC_UNLOCK(p);
+	mtx_lock_spin(&allthreads_lock);
+	TAILQ_REMOVE(&allthreads, td, td_allq);
+	nthreads--;
+	mtx_unlock_spin(&allthreads_lock);
+	cpu_uthread_free(td);
+	kstack_free(td->td_kstack);
+	free(td, M_THREAD);
+}
+
+void
+uthread_run(struct thread *td)
+{
+	sched_add(td);
 }
 
 /* Called by the scheduler on the exited thread's CPU, off its stack. */

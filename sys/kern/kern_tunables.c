@@ -29,3 +29,28 @@ tunables_init(void *arg __unused)
 	    (size_t)SET_COUNT(tunable_set), boot_warn, NULL);
 }
 SYSINIT(tunables, SI_SUB_TUNABLES, SI_ORDER_FIRST, tunables_init, NULL);
+
+/*
+ * A module's tunables (kld(4)) take their values from the boot command
+ * line at load.  The other words of the line are the kernel's or other
+ * modules': only a bad value for one of this module's is reported.
+ */
+static void
+module_warn(void *arg, const char *msg)
+{
+	int *problems = arg;
+
+	if (strstr_simple(msg, "unknown option") != NULL)
+		return;
+	printf("WARNING: %s\n", msg);
+	(*problems)++;
+}
+
+int
+tunables_apply(struct tunable *const *set, size_t n)
+{
+	int problems = 0;
+
+	(void)cmdline_apply(kern_cmdline, set, n, module_warn, &problems);
+	return (problems);
+}

@@ -9,6 +9,7 @@
 #include <sys/bootreport.h>
 #include <sys/bus.h>
 #include <sys/kernel.h>
+#include <sys/linker.h>
 #include <sys/malloc.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
@@ -38,6 +39,17 @@ devtree_print(device_t dev, int depth)
 }
 
 static void
+boot_report_one(void *entry, void *arg __unused)
+{
+	struct boot_report *br = entry;
+
+	if (br->br_applies != NULL && !br->br_applies())
+		return;
+	printf("%s:\n", br->br_name);
+	br->br_print();
+}
+
+static void
 boot_report_run(void *arg __unused)
 {
 	struct boot_report **brp;
@@ -46,12 +58,9 @@ boot_report_run(void *arg __unused)
 	printf("devices:\n");
 	if (root_bus != NULL)
 		devtree_print(root_bus, 0);
-	SET_FOREACH(brp, boot_report_set) {
-		if ((*brp)->br_applies != NULL && !(*brp)->br_applies())
-			continue;
-		printf("%s:\n", (*brp)->br_name);
-		(*brp)->br_print();
-	}
+	SET_FOREACH(brp, boot_report_set)
+		boot_report_one(*brp, NULL);
+	linker_foreach_entry("boot_report_set", boot_report_one, NULL);
 	printf("---- end of boot report ----\n");
 	power_ops.poweroff(0);
 }

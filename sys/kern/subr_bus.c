@@ -26,6 +26,26 @@ MALLOC_DEFINE(M_BUS, "bus", "device tree");
 
 SET_DECLARE(driver_module_set, struct driver_module);
 
+/*
+ * Driver registrations: the built-in set, joined by those of modules
+ * (kld(4)) in dm_table; NULL while there are none.
+ */
+static struct driver_module **dm_table;
+static size_t	dm_count;
+
+static struct driver_module **
+dm_list(size_t *n)
+{
+	if (dm_table == NULL) {
+		*n = (size_t)SET_COUNT(driver_module_set);
+		return (SET_BEGIN(driver_module_set));
+	}
+	*n = dm_count;
+	return (dm_table);
+}
+
+#define DM_FOREACH(dmp, tbl, n)	for ((dmp) = (tbl); (dmp) < (tbl) + (n); (dmp)++)
+
 struct devclass {
 	TAILQ_ENTRY(devclass)	dc_link;
 	char			dc_name[DEVNAME_MAX];
@@ -275,13 +295,15 @@ device_probe(device_t dev)
 	driver_t *best = NULL, *last = NULL;
 	void *best_softc = NULL;
 	int best_pri = 0, min_pass = INT32_MAX, max_pass = INT32_MIN;
+	size_t ndm;
+	struct driver_module **tbl = dm_list(&ndm);
 
-	SET_FOREACH(dmp, driver_module_set) {
+	DM_FOREACH(dmp, tbl, ndm) {
 		min_pass = MIN(min_pass, (*dmp)->pass);
 		max_pass = MAX(max_pass, (*dmp)->pass);
 	}
 	for (int pass = min_pass; pass <= max_pass; pass++) {
-		SET_FOREACH(dmp, driver_module_set) {
+		DM_FOREACH(dmp, tbl, ndm) {
 			driver_t *drv = (*dmp)->driver;
 			int pri;
 
@@ -539,10 +561,12 @@ bus_generic_probe(device_t dev)
 {
 	struct driver_module **dmp;
 	const char *name = device_get_name(dev);
+	size_t ndm;
+	struct driver_module **tbl = dm_list(&ndm);
 
 	if (name == NULL)
 		return (0);
-	SET_FOREACH(dmp, driver_module_set)
+	DM_FOREACH(dmp, tbl, ndm)
 		if (strcmp((*dmp)->busname, name) == 0)
 			DEVICE_IDENTIFY((*dmp)->driver, dev);
 	return (0);
@@ -659,3 +683,97 @@ root_bus_configure(void *arg __unused)
 		printf("root: no nexus driver attached\n");
 }
 SYSINIT(configure, SI_SUB_CONFIGURE, SI_ORDER_FIRST, root_bus_configure, NULL);
+
+/* Driver registration by modules (kld(4)) */
+
+/*
+ * Offers a newly registered driver to the tree: each attached bus of its
+ * bus name lets it identify children, then its unattached children are
+ * probed again.  Children are visited from a snapshot, since attaching
+ * adds to the tree.
+ */
+static void
+driver_added(device_t dev, const struct driver_module *dm)
+{
+	device_t *kids;
+	int n;
+
+	if (dev->d_state == DS_ATTACHED && device_get_name(dev) != NULL &&
+	    strcmp(device_get_name(dev), dm->busname) == 0) {
+		DEVICE_IDENTIFY(dm->driver, dev);
+		device_get_children(dev, &kids, &n);
+		for (int i = 0; i < n; i++)
+			if (kids[i]->d_state != DS_ATTACHED)
+				(void)device_probe_and_attach(kids[i]);
+		free(kids, M_TEMP);
+	}
+	device_get_children(dev, &kids, &n);
+	for (int i = 0; i < n; i++)
+		driver_added(kids[i], dm);
+	free(kids, M_TEMP);
+}
+
+int
+driver_module_add(struct driver_module *const *set, size_t n)
+{
+	struct driver_module **old, **tbl;
+	size_t nold;
+
+	if (n == 0)
+		return (0);
+	old = dm_list(&nold);
+	tbl = mallocarray(nold + n, sizeof(*tbl), M_BUS, M_WAITOK);
+	memcpy(tbl, old, nold * sizeof(*tbl));
+	memcpy(tbl + nold, set, n * sizeof(*tbl));
+	if (dm_table != NULL)
+		free(dm_table, M_BUS);
+	dm_table = tbl;
+	dm_count = nold + n;
+	for (size_t i = 0; root_bus != NULL && i < n; i++)
+		driver_added(root_bus, set[i]);
+	return (0);
+}
+
+/* The first attached device bound to one of the drivers of set, or NULL. */
+static device_t
+driver_in_use(device_t dev, struct driver_module *const *set, size_t n)
+{
+	device_t child, d;
+
+	for (size_t i = 0; dev->d_state == DS_ATTACHED && i < n; i++)
+		if (dev->d_driver == set[i]->driver)
+			return (dev);
+	TAILQ_FOREACH(child, &dev->d_children, d_link)
+		if ((d = driver_in_use(child, set, n)) != NULL)
+			return (d);
+	return (NULL);
+}
+
+int
+driver_module_remove(struct driver_module *const *set, size_t n, device_t *busy)
+{
+	struct driver_module **tbl;
+	device_t d;
+	size_t nold, k = 0;
+
+	*busy = NULL;
+	if (n == 0)
+		return (0);
+	if (root_bus != NULL && (d = driver_in_use(root_bus, set, n)) != NULL) {
+		*busy = d;
+		return (EBUSY);
+	}
+	tbl = dm_list(&nold);
+	for (size_t i = 0; i < nold; i++) {
+		bool mine = false;
+
+		for (size_t j = 0; j < n; j++)
+			mine |= tbl[i] == set[j];
+		if (!mine)
+			tbl[k++] = tbl[i];
+	}
+	KASSERT(tbl == dm_table || k == nold,
+	    ("driver_module_remove: built-in drivers removed"));
+	dm_count = k;
+	return (0);
+}

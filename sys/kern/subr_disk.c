@@ -4,8 +4,11 @@
  * disk(9): the registry of disks, the checked entry of every bio
  * (disk_strategy), completion (biodone) and the synchronous helpers.
  *
- * One spin lock covers the registry and each disk's in-flight count: bios
- * complete in interrupt handlers as well as threads.
+ * One spin lock covers the registry and each disk's in-flight count and
+ * references: bios complete in interrupt handlers as well as threads.
+ * Invariants: a disk on the list is created and not gone; only a listed
+ * disk gains references from a lookup; disk_destroy() returns with no bio
+ * in flight and no reference held.
  */
 #include <sys/param.h>
 #include <sys/bio.h>
@@ -39,10 +42,25 @@ disk_lookup(const char *ident)
 
 	mtx_assert(&disk_mtx, MA_OWNED);
 	LIST_FOREACH(dp, &disk_list, d_list) {
+		KASSERT(dp->d_created && !dp->d_gone,
+		    ("disk_lookup: %s listed while gone", dp->d_ident));
 		if (strcmp(dp->d_ident, ident) == 0)
 			return (dp);
 	}
 	return (NULL);
+}
+
+/* A lookup's reference (disk_mtx held). */
+static struct disk *
+disk_hold(struct disk *dp)
+{
+	mtx_assert(&disk_mtx, MA_OWNED);
+	if (dp != NULL) {
+		KASSERT(dp->d_refs + 1 != 0, ("disk_hold: %s: references "
+		    "overflow", dp->d_ident));
+		dp->d_refs++;
+	}
+	return (dp);
 }
 
 static bool
@@ -55,6 +73,13 @@ disk_desc_ok(const struct disk *dp)
 	if (ss < 512 || ss > 65536 || (ss & (ss - 1)) != 0)
 		return (false);
 	if (dp->d_mediasize <= 0 || (dp->d_mediasize & (ss - 1)) != 0)
+		return (false);
+	/* Discard granules in whole sectors, the offset inside one. */
+	if (dp->d_discard_gran != 0 && (dp->d_discard_gran % ss != 0 ||
+	    dp->d_discard_align % ss != 0 ||
+	    dp->d_discard_align >= dp->d_discard_gran))
+		return (false);
+	if (dp->d_discard_gran == 0 && dp->d_discard_align != 0)
 		return (false);
 	return (dp->d_maxsize >= ss && (dp->d_maxsize & (ss - 1)) == 0);
 }
@@ -72,6 +97,7 @@ disk_create(struct disk *dp)
 	if (len < 0 || (size_t)len >= sizeof(dp->d_ident))
 		return (EINVAL);
 	dp->d_inflight = 0;
+	dp->d_refs = 0;
 	dp->d_gone = false;
 	mtx_lock_spin(&disk_mtx);
 	if (disk_lookup(dp->d_ident) != NULL) {
@@ -89,14 +115,24 @@ disk_create(struct disk *dp)
 }
 
 void
-disk_destroy(struct disk *dp)
+disk_gone(struct disk *dp)
 {
 	mtx_lock_spin(&disk_mtx);
-	KASSERT(dp->d_created && !dp->d_gone,
-	    ("disk_destroy: %s not registered", dp->d_ident));
-	dp->d_gone = true;
-	LIST_REMOVE(dp, d_list);
-	while (dp->d_inflight > 0)
+	KASSERT(dp->d_created, ("disk_gone: %s not registered", dp->d_ident));
+	if (!dp->d_gone) {
+		dp->d_gone = true;
+		LIST_REMOVE(dp, d_list);
+	}
+	mtx_unlock_spin(&disk_mtx);
+}
+
+void
+disk_destroy(struct disk *dp)
+{
+	disk_gone(dp);
+	mtx_lock_spin(&disk_mtx);
+	/* Both counts only go down now: no lookup can find dp. */
+	while (dp->d_inflight > 0 || dp->d_refs > 0)
 		msleep(&dp->d_inflight, &disk_mtx, "diskgone", 0);
 	dp->d_created = false;
 	mtx_unlock_spin(&disk_mtx);
@@ -108,7 +144,7 @@ disk_find(const char *ident)
 	struct disk *dp;
 
 	mtx_lock_spin(&disk_mtx);
-	dp = disk_lookup(ident);
+	dp = disk_hold(disk_lookup(ident));
 	mtx_unlock_spin(&disk_mtx);
 	return (dp);
 }
@@ -128,8 +164,30 @@ disk_wait(const char *ident, sbintime_t timo)
 		/* disk_create() wakes us; the timeout bounds the wait. */
 		msleep(&disk_list, &disk_mtx, "diskwait", deadline - now);
 	}
+	dp = disk_hold(dp);
 	mtx_unlock_spin(&disk_mtx);
 	return (dp);
+}
+
+void
+disk_ref(struct disk *dp)
+{
+	mtx_lock_spin(&disk_mtx);
+	KASSERT(dp->d_created && dp->d_refs > 0,
+	    ("disk_ref: %s: no reference to add to", dp->d_ident));
+	(void)disk_hold(dp);
+	mtx_unlock_spin(&disk_mtx);
+}
+
+void
+disk_rele(struct disk *dp)
+{
+	mtx_lock_spin(&disk_mtx);
+	KASSERT(dp->d_created && dp->d_refs > 0,
+	    ("disk_rele: %s: no reference held", dp->d_ident));
+	if (--dp->d_refs == 0 && dp->d_gone)
+		wakeup(&dp->d_inflight);
+	mtx_unlock_spin(&disk_mtx);
 }
 
 void

@@ -3,7 +3,8 @@
  *
  * The one validation of every bio before a driver sees it (disk(9)).  Pure,
  * shared with the hosted tests.  Order of the checks: the command (the disk
- * may not support it), then the medium's write protection, then the range.
+ * may not support it), then the medium's write protection, then the range,
+ * then a discard's granules.
  */
 #include <sys/param.h>
 #include <sys/bio.h>
@@ -48,5 +49,16 @@ disk_bio_check(const struct disk *dp, const struct bio *bp)
 	/* Written so that off + len cannot wrap. */
 	if (len > size || off > size - len)
 		return (EINVAL);
+	/*
+	 * A discard covers whole granules: the device could only ignore or
+	 * round a partial one, and a caller that expects zeroes after it
+	 * must learn that up front.
+	 */
+	if (bp->bio_cmd == BIO_DISCARD && dp->d_discard_gran != 0) {
+		uint64_t g = dp->d_discard_gran, a = dp->d_discard_align;
+
+		if (off < a || (off - a) % g != 0 || len % g != 0)
+			return (EINVAL);
+	}
 	return (0);
 }

@@ -3,8 +3,9 @@
  *
  * disk(9) with a stub driver that only holds the bios it is given, so the
  * test decides when they complete: disk_destroy() waits for the held ones,
- * a destroyed disk refuses new bios with ENXIO before the driver, and a
- * second biodone() of one bio panics.
+ * a destroyed disk refuses new bios with ENXIO before the driver, a
+ * reference from disk_find() holds disk_destroy() up while the name is
+ * already gone, and a second biodone() of one bio panics.
  */
 #include <sys/param.h>
 #include <sys/bio.h>
@@ -134,6 +135,79 @@ KTEST(disk_destroy_waits_for_bios)
 	KT_CHECK(received == STUB_NBIO, "the driver got a bio after destroy");
 	KT_CHECK(disk_find("dtest0") == NULL, "dtest0 still registered");
 	KT_NOTE_OK("%u bios completed during disk_destroy", completed);
+}
+
+/* disk_destroy() in a thread of its own; says when it returned. */
+static void
+stub_destroyer(void *arg __unused)
+{
+	disk_destroy(&stub.disk);
+	mtx_lock_spin(&stub.mtx);
+	stub.destroyed = true;
+	wakeup(&stub.destroyed);
+	mtx_unlock_spin(&stub.mtx);
+	kthread_exit();
+}
+
+/* Sleeps on the stub until *flag is set or ms have passed; *flag. */
+static bool
+stub_wait_flag(bool *flag, u_int ms)
+{
+	sbintime_t deadline = sbinuptime() + ms * SBT_1MS;
+	bool v;
+
+	mtx_lock_spin(&stub.mtx);
+	while (!(v = __atomic_load_n(flag, __ATOMIC_ACQUIRE)) &&
+	    sbinuptime() < deadline)
+		msleep(flag, &stub.mtx, "dtestf", SBT_1MS);
+	mtx_unlock_spin(&stub.mtx);
+	return (v);
+}
+
+/*
+ * A user holds dtest0 from disk_find() while its driver destroys it: the
+ * name is gone at once (disk_find, disk_wait fail), a bio through the held
+ * pointer fails with ENXIO before the driver, and disk_destroy() returns
+ * only after disk_rele().
+ */
+KTEST(disk_destroy_waits_for_references)
+{
+	struct disk *held, *again;
+	struct bio late;
+	bool early, gone, after;
+	int error;
+
+	stub_setup();
+	error = disk_create(&stub.disk);
+	KT_ASSERT(error == 0, "disk_create: %d", error);
+	held = disk_find("dtest0");
+	KT_ASSERT(held == &stub.disk, "dtest0 not found");
+	error = kthread_add(stub_destroyer, NULL, NULL, -1, "dtestd");
+	KT_ASSERT(error == 0, "kthread_add: %d", error);
+	gone = stub_wait_flag(&stub.disk.d_gone, 1000);
+	KT_CHECK(gone, "disk_destroy() never started");
+	again = disk_find("dtest0");
+	KT_CHECK(again == NULL, "dtest0 still found while being destroyed");
+	if (again != NULL)
+		disk_rele(again);
+	again = disk_wait("dtest0", 10 * SBT_1MS);
+	KT_CHECK(again == NULL, "disk_wait found dtest0 while being destroyed");
+	if (again != NULL)
+		disk_rele(again);
+	stub_submit(&late);
+	KT_CHECK(late.bio_error == ENXIO && stub.received == 0,
+	    "bio through the held pointer: error %d, driver got %u",
+	    late.bio_error, stub.received);
+	/* Time enough for a destroy that ignores the reference to return. */
+	early = stub_wait_flag(&stub.destroyed, 50);
+	KT_CHECK(!early, "disk_destroy() returned with a reference held");
+	disk_rele(held);
+	after = stub_wait_flag(&stub.destroyed, 1000);
+	KT_CHECK(after, "disk_destroy() still waiting after disk_rele()");
+	/* Whatever happened, do not leave the thread on our stack's stub. */
+	if (!after)
+		(void)stub_wait_flag(&stub.destroyed, 10000);
+	KT_NOTE_OK("name gone at once, destroy waited for the reference");
 }
 
 static void

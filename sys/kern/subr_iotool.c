@@ -162,7 +162,12 @@ iotool_run(struct disk *dp, const struct iotool_args *ia,
 	r = malloc(sizeof(*r), M_IOTOOL, M_WAITOK | M_ZERO);
 	r->r_slots = mallocarray(ia->ia_qdepth, sizeof(*r->r_slots), M_IOTOOL,
 	    M_WAITOK | M_ZERO);
-	r->r_bufs = malloc(ia->ia_qdepth * ia->ia_bsize, M_IOTOOL, M_NOWAIT);
+	/*
+	 * Page-aligned: a driver that grants pages (xbd) then carries each
+	 * buffer as it is instead of copying it through a bounce page.
+	 */
+	r->r_bufs = malloc_aligned(ia->ia_qdepth * ia->ia_bsize, PAGE_SIZE,
+	    M_IOTOOL, M_NOWAIT);
 	if (r->r_bufs == NULL) {
 		free(r->r_slots, M_IOTOOL);
 		free(r, M_IOTOOL);
@@ -238,4 +243,19 @@ iotool_run(struct disk *dp, const struct iotool_args *ia,
 	free(r->r_slots, M_IOTOOL);
 	free(r, M_IOTOOL);
 	return (0);
+}
+
+int
+iotool_verify_run(struct disk *dp, int cmd, size_t bsize, u_int qd,
+    uint32_t runid, struct iotool_result *ir)
+{
+	struct iotool_args ia;
+
+	iotool_args_init(&ia);
+	ia.ia_cmd = cmd;
+	ia.ia_verify = true;
+	ia.ia_bsize = bsize;
+	ia.ia_qdepth = qd;
+	ia.ia_runid = runid;
+	return (iotool_run(dp, &ia, ir));
 }

@@ -48,6 +48,7 @@ iotool_boot_one(const char *spec)
 		return (false);
 	}
 	error = iotool_run(dp, &ia, &ir);
+	disk_rele(dp);
 	if (error != 0) {
 		printf("IOTOOL disk=%s error=%d arguments refused \"%s\"\n", disk,
 		    error, spec);

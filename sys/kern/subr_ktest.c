@@ -4,6 +4,7 @@
  * The in-kernel test runner (see sys/ktest.h).
  */
 #include <sys/param.h>
+#include <sys/errno.h>
 #include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/linker_set.h>
@@ -189,21 +190,68 @@ ktest_selected(const char *glob, const char *name)
 	return (in);
 }
 
+/* Ranges of tests that modules carry (kld(4)), run after the built-in ones. */
+#define KTEST_SETS_MAX	16
+static struct {
+	struct ktest *const	*b;
+	size_t			n;
+} ktest_sets[KTEST_SETS_MAX];
+
+int
+ktest_register(struct ktest *const *b, size_t n)
+{
+	for (int i = 0; i < KTEST_SETS_MAX; i++) {
+		if (ktest_sets[i].b != NULL)
+			continue;
+		ktest_sets[i].b = b;
+		ktest_sets[i].n = n;
+		return (0);
+	}
+	return (ENOSPC);
+}
+
+void
+ktest_unregister(struct ktest *const *b)
+{
+	struct ktest_frame *kf = ktest_active;
+
+	for (int i = 0; i < KTEST_SETS_MAX; i++) {
+		if (ktest_sets[i].b != b)
+			continue;
+		/* A test may unload a module, but not its own. */
+		for (size_t k = 0; kf != NULL && k < ktest_sets[i].n; k++)
+			KASSERT(b[k]->name != kf->name,
+			    ("ktest_unregister: %s is running", kf->name));
+		ktest_sets[i].b = NULL;
+	}
+}
+
+static void
+ktest_run_selected(const char *glob, struct ktest *tp, int *counts)
+{
+	struct ktest_ctx ctx;
+
+	if (!ktest_selected(glob, tp->name))
+		return;
+	ktest_one(tp, &ctx);
+	ktest_print(tp->name, &ctx);
+	counts[ctx.result]++;
+}
+
 int
 ktest_run(const char *glob)
 {
 	struct ktest **tp;
-	struct ktest_ctx ctx;
 	int counts[4] = { 0, 0, 0, 0 };
 
 	panic_recover_hook = ktest_panic_recover;
-	SET_FOREACH(tp, ktest_set) {
-		if (!ktest_selected(glob, (*tp)->name))
-			continue;
-		ktest_one(*tp, &ctx);
-		ktest_print((*tp)->name, &ctx);
-		counts[ctx.result]++;
-	}
+	SET_FOREACH(tp, ktest_set)
+		ktest_run_selected(glob, *tp, counts);
+	/* A test may load or unload a module: read the table afresh. */
+	for (int i = 0; i < KTEST_SETS_MAX; i++)
+		for (size_t k = 0; ktest_sets[i].b != NULL &&
+		    k < ktest_sets[i].n; k++)
+			ktest_run_selected(glob, ktest_sets[i].b[k], counts);
 	panic_recover_hook = NULL;
 	printf("KTEST-SUMMARY passed=%d failed=%d skipped=%d errors=%d\n",
 	    counts[KTEST_PASS], counts[KTEST_FAIL], counts[KTEST_SKIP],

@@ -7,13 +7,37 @@
 #include <sys/errno.h>
 #include <sys/systm.h>
 
+/* A 64-bit word at any address (x86 loads and stores unaligned words). */
+typedef uint64_t __attribute__((__may_alias__, __aligned__(1))) word_u;
+
+/*
+ * Words, four at a time, then the bytes left.  Not rep movsb: under
+ * QEMU's TCG (the lab, and every native run) that costs one emulated
+ * iteration per byte, 7 ms per MiB against 0.6 ms for this loop, and the
+ * disk paths copy whole requests (xbd's persistent grants, bounce pages).
+ * The loop must not be turned back into a call to memcpy.
+ */
+__attribute__((__optimize__("no-tree-loop-distribute-patterns")))
 void *
 memcpy(void *dst, const void *src, size_t n)
 {
-	void *ret = dst;
+	unsigned char *d = dst;
+	const unsigned char *s = src;
 
-	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
-	return (ret);
+	for (; n >= 32; n -= 32, d += 32, s += 32) {
+		uint64_t a = ((const word_u *)s)[0], b = ((const word_u *)s)[1];
+		uint64_t c = ((const word_u *)s)[2], e = ((const word_u *)s)[3];
+
+		((word_u *)d)[0] = a;
+		((word_u *)d)[1] = b;
+		((word_u *)d)[2] = c;
+		((word_u *)d)[3] = e;
+	}
+	for (; n >= 8; n -= 8, d += 8, s += 8)
+		*(word_u *)d = *(const word_u *)s;
+	while (n-- > 0)
+		*d++ = *s++;
+	return (dst);
 }
 
 void *

@@ -9,7 +9,7 @@
 
 #include <sys/physmem.h>
 
-#define BOOTINFO_MAXMODS	8
+#define BOOTINFO_MAXMODS	16
 
 struct bootinfo_module {
 	vm_paddr_t	paddr;

@@ -119,6 +119,15 @@ struct driver_module {
 #define DRIVER_MODULE(name, busname, drv, evh, arg)			\
 	DRIVER_MODULE_ORDERED(name, busname, drv, 0)
 
+/*
+ * Drivers of a module (kld(4)): added after the built-in ones and offered
+ * to the buses already attached; removal is EBUSY (*busy names the
+ * device) while one of them is attached to a device.
+ */
+int	driver_module_add(struct driver_module *const *set, size_t n);
+int	driver_module_remove(struct driver_module *const *set, size_t n,
+	    device_t *busy);
+
 /* Tree operations. */
 device_t	device_add_child(device_t dev, const char *name, int unit);
 device_t	device_add_child_ordered(device_t dev, u_int order, const char *name, int unit);

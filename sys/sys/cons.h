@@ -23,6 +23,8 @@ struct consdev {
 int	cons_register(struct consdev *);
 void	cons_unregister(struct consdev *);
 void	cons_putc(int c);
+/* A character from any active console's input, or -1 if none waits. */
+int	cons_getc(void);
 /* Pushes queued output out (before the machine stops). */
 void	cons_flush(void);
 /* From now on every console ever registered prints (fatal trap, panic). */

@@ -14,7 +14,9 @@
 #define EIO		5
 #define ENXIO		6
 #define E2BIG		7
+#define ENOEXEC		8
 #define EBADF		9
+#define ECHILD		10
 #define EAGAIN		35
 #define EWOULDBLOCK	EAGAIN
 #define ENOMEM		12
@@ -33,7 +35,12 @@
 #define EINPROGRESS	36
 #define EALREADY	37
 #define EMSGSIZE	40
+#define EADDRINUSE	48
+#define ENETDOWN	50
+#define ENETUNREACH	51
+#define ENOBUFS		55
 #define EISCONN		56
+#define EHOSTUNREACH	65
 #define ENOTSUP		45
 #define EOPNOTSUPP	ENOTSUP
 #define ETIMEDOUT	60
@@ -46,5 +53,20 @@
 #define EBADMSG		89
 #define EPROTO		92
 #define EOVERFLOW	84
+/* Files, descriptors, pipes and sockets. */
+#define EXDEV		18
+#define EMFILE		24
+#define ENOTTY		25
+#define EFBIG		27
+#define ESPIPE		29
+#define EMLINK		31
+#define EPIPE		32
+#define ENOTSOCK	38
+#define ENOPROTOOPT	42
+#define EPROTONOSUPPORT	43
+#define EAFNOSUPPORT	47
+#define ECONNRESET	54
+#define ENOTCONN	57
+#define ELOOP		62
 
 #endif /* !_SYS_ERRNO_H_ */

@@ -57,6 +57,13 @@ void	iotool_args_init(struct iotool_args *);
 int	iotool_run(struct disk *, const struct iotool_args *, struct iotool_result *);
 /* True if the result shows no failed bio and no integrity mismatch. */
 bool	iotool_clean(const struct iotool_result *);
+/*
+ * The tests' whole-disk integrity pass: a sequential run over all of the
+ * disk in bsize blocks at depth qd, writing (BIO_WRITE) or checking
+ * (BIO_READ) blocks of run id runid.  iotool_run()'s return value.
+ */
+int	iotool_verify_run(struct disk *, int cmd, size_t bsize, u_int qd,
+	    uint32_t runid, struct iotool_result *);
 
 /*
  * One run's specification, "disk=md0,op=write,pattern=rand,bs=4k,qd=32,

@@ -16,6 +16,8 @@ enum sysinit_sub_id {
 	SI_SUB_CONSOLE		= 0x0800000,
 	SI_SUB_VM		= 0x1000000,	/* physical page allocator */
 	SI_SUB_KMEM		= 0x1800000,	/* malloc(9) */
+	SI_SUB_KLD		= 0x1900000,	/* boot modules linked (kld(4)) */
+	SI_SUB_HYPERVISOR_PROBE = 0x1A00000,	/* a hypervisor found late (a module) */
 	SI_SUB_HYPERVISOR	= 0x1A40000,	/* hypervisor services (shared info, events) */
 	SI_SUB_LOCK		= 0x1B00000,
 	SI_SUB_INTR		= 0x2800000,	/* interrupt vectors */
@@ -26,6 +28,7 @@ enum sysinit_sub_id {
 	SI_SUB_KTHREAD		= 0x2d00000,
 	SI_SUB_DRIVERS		= 0x3100000,
 	SI_SUB_CONFIGURE	= 0x3800000,	/* device tree: nexus and below */
+	SI_SUB_VFS		= 0x4000000,	/* root tmpfs, initramfs, devfs */
 	SI_SUB_KTEST		= 0xe000000,	/* in-kernel tests (ktest=) */
 	SI_SUB_LAST		= 0xfffffff
 };
@@ -55,6 +58,14 @@ struct sysinit {
 
 /* Runs every SYSINIT in order; called once by the machine-dependent start. */
 void	mi_startup(void) __dead2;
+/*
+ * A module's SYSINITs (kld(4)), in order: those whose place in the
+ * start-up run has passed (all, after start-up) run at once, the others
+ * join the run; returns how many joined.  sysinit_remove forgets those
+ * at unload.
+ */
+int	sysinit_link(struct sysinit *const *set, size_t n);
+void	sysinit_remove(struct sysinit *const *set, size_t n);
 /* Sorted copy of the sysinit set, for tests that check the order. */
 int	sysinit_sorted(const struct sysinit **out, int max);
 
@@ -89,6 +100,12 @@ struct tunable {
  */
 int	cmdline_apply(const char *cmdline, struct tunable *const *tbl, size_t n,
 	    void (*warn)(void *, const char *msg), void *warnarg);
+/*
+ * Applies the boot command line to a module's tunables (kld(4)); returns
+ * the number of bad values reported (words naming no tunable of the set
+ * are not problems here).
+ */
+int	tunables_apply(struct tunable *const *set, size_t n);
 /* The boot command line as given by the loader (empty string if none). */
 #define KERN_CMDLINE_MAX	2048
 extern char	kern_cmdline[KERN_CMDLINE_MAX];

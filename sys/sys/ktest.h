@@ -44,6 +44,12 @@ struct ktest {
 
 void	ktest_set_result(struct ktest_ctx *, enum ktest_result, const char *fmt, ...)
 	    __printflike(3, 4);
+/*
+ * Tests a module carries (kld(4)): registered at load, run by ktest= after
+ * the built-in ones; ENOSPC when the table is full.
+ */
+int	ktest_register(struct ktest *const *set, size_t n);
+void	ktest_unregister(struct ktest *const *set);
 
 /* Fails the test (and returns from it) unless the condition holds. */
 #define KT_ASSERT(cond, ...) do {					\

@@ -31,6 +31,13 @@ MALLOC_DECLARE(M_DEVBUF);
 
 void	*malloc(size_t size, struct malloc_type *type, int flags);
 void	*mallocarray(size_t n, size_t size, struct malloc_type *type, int flags);
+/*
+ * size bytes starting on a multiple of align (a power of two, at most
+ * PAGE_SIZE; up to 16 is plain malloc), freed with free().  An alignment
+ * above 16 costs align bytes more; realloc() does not keep it.
+ */
+void	*malloc_aligned(size_t size, size_t align, struct malloc_type *type,
+	    int flags);
 void	*realloc(void *addr, size_t size, struct malloc_type *type, int flags);
 void	free(void *addr, struct malloc_type *type);
 /* Usable size of an allocation (>= the size asked for). */

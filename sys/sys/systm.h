@@ -58,6 +58,17 @@ int	parse_uint64(const char *, uint64_t *);
 #define bzero(p, n)	memset((p), 0, (n))
 #define bcopy(s, d, n)	memmove((d), (s), (n))
 
+/*
+ * User memory.  An address range outside user space, unmapped or without
+ * the access asked for is EFAULT, never a kernel fault; copyinstr also
+ * returns ENAMETOOLONG when no NUL is found within maxlen bytes (done, if
+ * not NULL, gets the length copied including the NUL).  Thread context of
+ * a process (curthread->td_proc), on that process's address space.
+ */
+int	copyin(const void *uaddr, void *kaddr, size_t len);
+int	copyout(const void *kaddr, void *uaddr, size_t len);
+int	copyinstr(const void *uaddr, void *kaddr, size_t maxlen, size_t *done);
+
 extern int	bootverbose;
 extern const char *panicstr;
 

@@ -30,5 +30,7 @@ typedef uint64_t	vm_size_t;
 typedef int64_t		sbintime_t;	/* signed 32.32 fixed-point seconds */
 typedef long		register_t;
 typedef int		lwpid_t;
+typedef int		pid_t;		/* process, group, session and thread ids */
+typedef uint64_t	ksigset_t;	/* bit (sig - 1) for signals 1-64 */
 
 #endif /* !_SYS_TYPES_H_ */

@@ -115,8 +115,11 @@ fifo_cpu_init(u_int cpu)
 	ic.control_gfn = atop(pa);
 	ic.offset = 0;
 	ic.vcpu = pcpu_find(cpu)->pc_vcpu_id;
-	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_init_control,
-	    &ic));
+	if (xen_refused("fifo"))
+		error = ENOSYS;		/* as Xen before 4.4 answers */
+	else
+		error = xen_to_errno(HYPERVISOR_event_channel_op(
+		    EVTCHNOP_init_control, &ic));
 	if (error != 0) {
 		phys_free_page(pa);
 		return (error);

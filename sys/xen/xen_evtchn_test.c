@@ -131,10 +131,14 @@ KTEST(xen_evtchn_mask_unmask)
 	KT_ASSERT(error == 0, "event lost across mask/unmask");
 }
 
-/* The ABI in use is the one asked for (xen.evtchn=fifo|2l, default fifo). */
+/*
+ * The ABI in use is the one asked for (xen.evtchn=fifo|2l, default fifo),
+ * or 2-level where xen.refuse=fifo plays a Xen without FIFO.
+ */
 KTEST(xen_evtchn_abi_selected)
 {
-	bool fifo = strstr_simple(kern_cmdline, "xen.evtchn=2l") == NULL;
+	bool fifo = strstr_simple(kern_cmdline, "xen.evtchn=2l") == NULL &&
+	    !kt_xen_refuse_asked("fifo");
 
 	if (!xen_domain())
 		KT_SKIP("not running on Xen");

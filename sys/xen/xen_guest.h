@@ -12,6 +12,7 @@
 struct xen_guest_info {
 	bool		present;	/* running on Xen */
 	bool		initial_domain;	/* dom0 */
+	bool		hvm;		/* HVM domU (device model), not PVH */
 	bool		hypercall_page_ok;
 	u_int		cpuid_base;	/* 0x40000000 + n*0x100 */
 	u_int		version_major;
@@ -50,6 +51,14 @@ xen_initial_domain(void)
 /* XENVER_get_features flags (XENFEAT_*), read at SI_SUB_HYPERVISOR. */
 bool	xen_has_feature(u_int flag);
 bool	xen_features_valid(void);
+
+/*
+ * True if xen.refuse names this feature ("fifo", "percpu"): the kernel then
+ * acts as if Xen had answered its request with -ENOSYS.
+ */
+bool	xen_refused(const char *what);
+/* True if the comma list names WHAT (the parser behind xen_refused()). */
+bool	xen_refuse_listed(const char *list, const char *what);
 
 /* Maps a negative Xen error number to an errno value (0 for >= 0). */
 int	xen_to_errno(long xerr);

@@ -349,8 +349,8 @@ xs_write_all(const void *buf, size_t len, sbintime_t deadline, size_t *written)
 }
 
 int
-xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
-    char **replyp, size_t *lenp)
+xs_talk_raw(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
+    uint32_t *typep, char **replyp, size_t *lenp)
 {
 	struct xsd_sockmsg hdr;
 	struct xs_reply reply;
@@ -416,19 +416,41 @@ xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
 	mtx_unlock_spin(&xs.rx_lock);
 	mtx_unlock(&xs.request_lock);
 
-	if (error == 0 && reply.type == XS_ERROR)
-		error = xs_msg_error(reply.body, reply.len);
-	else if (error == 0 && reply.type != type) {
+	if (error != 0) {
+		free(reply.body, M_XENSTORE);
+		return (error);
+	}
+	*typep = reply.type;
+	*replyp = reply.body;
+	*lenp = reply.len;
+	return (0);
+}
+
+int
+xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
+    char **replyp, size_t *lenp)
+{
+	uint32_t rtype;
+	char *body;
+	size_t len;
+	int error;
+
+	error = xs_talk_raw(type, tx, iov, niov, &rtype, &body, &len);
+	if (error != 0)
+		return (error);
+	if (rtype == XS_ERROR)
+		error = xs_msg_error(body, len);
+	else if (rtype != type) {
 		XS_STAT_INC(bad_replies);
 		error = EPROTO;
 	}
 	if (error != 0 || replyp == NULL) {
-		free(reply.body, M_XENSTORE);
+		free(body, M_XENSTORE);
 		return (error);
 	}
-	*replyp = reply.body;
+	*replyp = body;
 	if (lenp != NULL)
-		*lenp = reply.len;
+		*lenp = len;
 	return (0);
 }
 

@@ -21,6 +21,12 @@ struct xs_iov {
 /* Sends one request and waits for its reply (see xenstore.h for errors). */
 int	xs_talk(uint32_t type, xs_tx_t tx, const struct xs_iov *iov, u_int niov,
 	    char **reply, size_t *len);
+/*
+ * The same, reply as the daemon sent it: *type may be XS_ERROR (its body an
+ * error name) or any other type; only transport errors are returned.
+ */
+int	xs_talk_raw(uint32_t type, xs_tx_t tx, const struct xs_iov *iov,
+	    u_int niov, uint32_t *type_out, char **reply, size_t *len);
 /* Starts the client on a mapped ring; called by the xenstore device. */
 int	xs_attach_ring(struct xenstore_domain_interface *, evtchn_port_t);
 

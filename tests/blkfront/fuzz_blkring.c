@@ -20,6 +20,8 @@
 
 #include <dev/xen/blkfront/blkfront_ring.h>
 
+#include "../lib/fuzz_input.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define CHECK(x) do {							\
@@ -57,26 +59,6 @@ static struct {
 } shadow[BLKRING_MAX_SLOTS];
 static u_int shadow_inflight;
 static bool requeue_in_done;
-
-struct input {
-	const uint8_t	*p;
-	size_t		left;
-};
-
-static uint32_t
-take(struct input *in, u_int bytes)
-{
-	uint32_t v = 0;
-
-	while (bytes-- > 0) {
-		v = v << 8;
-		if (in->left > 0) {
-			v |= *in->p++;
-			in->left--;
-		}
-	}
-	return (v);
-}
 
 static void
 start(struct input *in)

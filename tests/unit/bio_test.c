@@ -127,6 +127,49 @@ KUNIT_TEST(bio_check_unsupported)
 	    "unsupported discard on a read-only disk: not EOPNOTSUPP");
 }
 
+/*
+ * Discard granules (disk.9): with d_discard_gran G and d_discard_align A a
+ * discard starts at A + kG and covers a multiple of G; 0 means sectors.
+ */
+KUNIT_TEST(bio_check_discard_granules)
+{
+	struct disk d = test_disk(DISKFLAG_CANDISCARD);
+	static const struct {
+		u_int	gran, align;
+		off_t	off;
+		size_t	len;
+		int	want;
+	} cases[] = {
+		{ 0, 0, 512, 512, 0 },			/* sectors */
+		{ 4096, 0, 0, 4096, 0 },
+		{ 4096, 0, 8192, 3 * 4096, 0 },
+		{ 4096, 0, 512, 4096, EINVAL },		/* starts mid-granule */
+		{ 4096, 0, 0, 1024, EINVAL },		/* part of a granule */
+		{ 4096, 0, 4096, 4096 + 512, EINVAL },	/* ends mid-granule */
+		{ 4096, 1024, 1024, 4096, 0 },		/* granules from 1 KiB */
+		{ 4096, 1024, 0, 4096, EINVAL },	/* before the first */
+		{ 4096, 1024, 4096, 4096, EINVAL },	/* off by the alignment */
+		{ 4096, 1024, 1024 + 8192, 8192, 0 },
+		{ 3 * 512, 0, 3 * 512, 6 * 512, 0 },	/* not a power of two */
+		{ 3 * 512, 0, 2 * 512, 3 * 512, EINVAL },
+	};
+
+	for (size_t i = 0; i < nitems(cases); i++) {
+		d.d_discard_gran = cases[i].gran;
+		d.d_discard_align = cases[i].align;
+		KU_ASSERT(check(&d, BIO_DISCARD, cases[i].off, cases[i].len,
+		    NULL) == cases[i].want, "case %zu: gran %u align %u, "
+		    "discard %jd+%zu: got %d, want %d", i, cases[i].gran,
+		    cases[i].align, (intmax_t)cases[i].off, cases[i].len,
+		    check(&d, BIO_DISCARD, cases[i].off, cases[i].len, NULL),
+		    cases[i].want);
+	}
+	/* Reads and writes are not held to the granules. */
+	d.d_discard_gran = 4096;
+	KU_ASSERT(check(&d, BIO_WRITE, 512, 512, buf) == 0,
+	    "write refused on a disk with 4 KiB discard granules");
+}
+
 KUNIT_TEST(bioq_fifo)
 {
 	struct bio_queue_head q;

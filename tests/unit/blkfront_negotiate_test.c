@@ -253,7 +253,7 @@ static u_int
 make_nodes(u_int order, u_int queues, bool persistent)
 {
 	struct blkneg m = { .ring_order = order, .ring_pages = 1u << order,
-		.queues = queues, .persistent = persistent };
+		.queues = queues, .persistent_offer = persistent };
 	u_int count;
 
 	for (u_int i = 0; i < nitems(refs); i++)
@@ -332,4 +332,38 @@ KUNIT_TEST(blkneg_nodes_largest)
 		    "top-level %s with queues", nodes[i].path);
 	KU_ASSERT(blkneg_nodes(&m, refs, ports, nodes, count - 1, &count) ==
 	    ENOSPC && count == BLKNEG_MAX_NODES - 1, "short array: %u", count);
+}
+
+/*
+ * At InitWait blkback has not written feature-persistent yet (it does at
+ * connect, after reading ours): our offer is written all the same, and
+ * persistent grants are used only once both ends said 1.
+ */
+KUNIT_TEST(blkneg_persistent_offered_before_backend_says)
+{
+	struct blkneg_ours o = { .ring_order = 0, .queues = 1,
+		.persistent = true };
+	struct blkneg_backend b = { .sectors = 1, .sector_size = 512 };
+	struct blkneg n;
+	u_int count;
+
+	KU_ASSERT(blkneg_negotiate(&o, &b, &n) == 0, "negotiate");
+	KU_ASSERT(!n.persistent, "persistent without the backend's 1");
+	for (u_int i = 0; i < nitems(refs); i++)
+		refs[i] = 100 + i;
+	KU_ASSERT(blkneg_nodes(&n, refs, ports, nodes, nitems(nodes), &count) ==
+	    0, "nodes");
+	KU_ASSERT(count >= 1 && strcmp(nodes[count - 1].path,
+	    "feature-persistent") == 0 && strcmp(nodes[count - 1].value, "1") ==
+	    0, "last node %s=%s, want feature-persistent=1",
+	    nodes[count - 1].path, nodes[count - 1].value);
+	b.persistent = true;
+	KU_ASSERT(blkneg_negotiate(&o, &b, &n) == 0 && n.persistent,
+	    "both said 1, not persistent");
+	o.persistent = false;
+	KU_ASSERT(blkneg_negotiate(&o, &b, &n) == 0 && !n.persistent &&
+	    !n.persistent_offer, "persistent though we did not offer");
+	KU_ASSERT(blkneg_nodes(&n, refs, ports, nodes, nitems(nodes), &count) ==
+	    0 && strcmp(nodes[count - 1].value, "0") == 0,
+	    "feature-persistent=%s without our offer", nodes[count - 1].value);
 }

@@ -109,3 +109,50 @@ KUNIT_TEST(malloc_bad_free_panics)
 	free(p, M_UT);
 	free(q, M_UT);
 }
+
+KUNIT_TEST(malloc_aligned_alignments)
+{
+	static const size_t aligns[] = { 1, 16, 32, 512, 2048, 4096 };
+	static const size_t sizes[] = { 1, 100, 4096, 5000, 1048576 };
+	u_long pages;
+
+	setup();
+	pages = phys_free_count();
+	for (size_t a = 0; a < nitems(aligns); a++) {
+		/* Up to 16 is malloc, which keeps its bucket pages. */
+		if (aligns[a] == 32)
+			pages = phys_free_count();
+		for (size_t i = 0; i < nitems(sizes); i++) {
+			unsigned char *p = malloc_aligned(sizes[i], aligns[a],
+			    M_UT, M_WAITOK | M_ZERO);
+
+			KU_ASSERT(((uintptr_t)p & (aligns[a] - 1)) == 0 &&
+			    ((uintptr_t)p & 15) == 0,
+			    "malloc_aligned(%zu, %zu) = %p", sizes[i], aligns[a],
+			    (void *)p);
+			KU_ASSERT(malloc_usable_size(p) >= sizes[i],
+			    "usable %zu < %zu", malloc_usable_size(p), sizes[i]);
+			for (size_t j = 0; j < sizes[i]; j++)
+				KU_ASSERT(p[j] == 0, "not zeroed at %zu", j);
+			/* The whole usable size is ours: no header in it. */
+			memset(p, 0x5a, malloc_usable_size(p));
+			free(p, M_UT);
+		}
+	}
+	KU_ASSERT(M_UT->ks_inuse == 0 && M_UT->ks_memuse == 0,
+	    "inuse %lu memuse %lu", M_UT->ks_inuse, M_UT->ks_memuse);
+	KU_ASSERT(phys_free_count() == pages, "pages %lu, were %lu",
+	    phys_free_count(), pages);
+	/* Checked like any other allocation on free. */
+	{
+		void *p = malloc_aligned(8192, 4096, M_UT, M_WAITOK);
+
+		KU_EXPECT_PANIC(free(p, M_UT2),
+		    "allocated as type ut, freed as type ut2");
+		free(p, M_UT);
+		KU_EXPECT_PANIC(free(p, M_UT), "double free");
+	}
+	KU_EXPECT_PANIC(malloc_aligned(10, 24, M_UT, M_WAITOK), "bad alignment");
+	KU_EXPECT_PANIC(malloc_aligned(10, 8192, M_UT, M_WAITOK),
+	    "bad alignment");
+}

@@ -225,6 +225,67 @@ ATF_TC_BODY(garbage_db_file, tc)
 	xsd_kill(&d, SIGKILL);
 }
 
+/* n nodes in dirs directories (one transaction, one sync). */
+static void
+fill_db(const atf_tc_t *tc, int n, int dirs)
+{
+	struct xsd_daemon d;
+	struct xs_handle *h;
+	xs_transaction_t t;
+	char path[64];
+	int i;
+
+	xsd_start(&d, tc, db_args);
+	h = xsd_open();
+	t = xs_transaction_start(h);
+	ATF_REQUIRE(t != XBT_NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/f/d%d/n%d", i % dirs, i);
+		ATF_REQUIRE(xs_write(h, t, path, "v", 1));
+	}
+	ATF_REQUIRE(xs_transaction_end(h, t, false));
+	xs_close(h);
+	xsd_kill(&d, SIGTERM);
+}
+
+/* The daemon's CPU time to start on ./store.db, until it accepts. */
+static double
+startup_cpu(const atf_tc_t *tc)
+{
+	struct xsd_daemon d;
+	unsigned long long ns = 0;
+	char p[64];
+	FILE *f;
+
+	xsd_start(&d, tc, db_args);
+	snprintf(p, sizeof(p), "/proc/%ld/schedstat", (long)d.pid);
+	f = fopen(p, "r");
+	ATF_REQUIRE(f != NULL);
+	ATF_REQUIRE(fscanf(f, "%llu", &ns) == 1);
+	fclose(f);
+	xsd_kill(&d, SIGKILL);
+	return (double)ns / 1e9;
+}
+
+/* Loading grows with the nodes, not with the square of a directory's
+ * children: 10000 children of one node load about as fast as 10000
+ * spread over 100 directories. */
+ATF_TC_WITHOUT_HEAD(startup_linear_in_children);
+ATF_TC_BODY(startup_linear_in_children, tc)
+{
+	double spread, one;
+
+	fill_db(tc, 10000, 100);
+	spread = startup_cpu(tc);
+	unlink("store.db");
+	unlink("store.db.journal");
+	fill_db(tc, 10000, 1);
+	one = startup_cpu(tc);
+	ATF_CHECK_MSG(one < spread * 3 + 0.02,
+	    "start-up CPU: %.0f ms with one directory of 10000, %.0f ms "
+	    "with 100 of 100", one * 1e3, spread * 1e3);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, kill9_write_loop);
@@ -232,5 +293,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, truncated_journal_keeps_prefix);
 	ATF_TP_ADD_TC(tp, corrupt_snapshot_keeps_prefix);
 	ATF_TP_ADD_TC(tp, garbage_db_file);
+	ATF_TP_ADD_TC(tp, startup_linear_in_children);
 	return atf_no_error();
 }

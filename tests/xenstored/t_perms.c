@@ -208,11 +208,20 @@ ATF_TC_BODY(events_filtered_by_read_access, tc)
 	ev = xs_read_watch(g, &n);
 	ATF_REQUIRE(ev != NULL);
 	free(ev);
-	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/f/closed", "1", 1));
-	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/f/open", "1", 1));
+	/* As C xenstored: an unreadable node's event still reaches a
+	 * watcher that may read its parent; /g/closed's does not. */
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/g/closed", "", 0));
+	setp(dom0, "/g", "n0");
+	setp(dom0, "/g/closed", "n0");
+	ATF_REQUIRE(xs_watch(g, "/g", "u"));
 	ev = xs_read_watch(g, &n);
 	ATF_REQUIRE(ev != NULL);
-	ATF_REQUIRE_STREQ(ev[XS_WATCH_PATH], "/f/open");
+	free(ev);
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/g/closed", "1", 1));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/f/closed", "1", 1));
+	ev = xs_read_watch(g, &n);
+	ATF_REQUIRE(ev != NULL);
+	ATF_REQUIRE_STREQ(ev[XS_WATCH_PATH], "/f/closed");
 	free(ev);
 	xs_close(g);
 	xs_close(dom0);
@@ -250,11 +259,13 @@ perms_str(struct xs_handle *h, const char *path)
 ATF_TC_WITHOUT_HEAD(release_revokes_perms);
 ATF_TC_BODY(release_revokes_perms, tc)
 {
+	/* Owned nodes would go (XSA-419): keep them to see them passed on. */
+	static const char *const args[] = { "--keep-orphans", NULL };
 	struct xsd_daemon d;
 	struct xs_handle *dom0, *g;
 	char *s;
 
-	xsd_start(&d, tc, NULL);
+	xsd_start(&d, tc, args);
 	dom0 = xsd_open();
 	ATF_REQUIRE(xs_introduce_domain(dom0, 5, 1234, 7));
 	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/tool/shared", "s", 1));
@@ -296,8 +307,89 @@ ATF_TC_BODY(release_revokes_perms, tc)
 	xsd_kill(&d, SIGKILL);
 }
 
+/*
+ * XSA-419: the nodes a released domain owns go, with everything below
+ * them (C xenstored does this unless --keep-orphans); nodes it only has
+ * access to stay.  Each removed node fires its watches.
+ */
+ATF_TC_WITHOUT_HEAD(release_removes_owned);
+ATF_TC_BODY(release_removes_owned, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *dom0, *w;
+	char *s, **ev;
+	unsigned n;
+	char **dir;
+
+	xsd_start(&d, tc, NULL);
+	dom0 = xsd_open();
+	ATF_REQUIRE(xs_introduce_domain(dom0, 5, 1234, 7));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/local/domain/5/dev/x", "1", 1));
+	setp(dom0, "/local/domain/5", "n5");
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/vm/5/sub/leaf", "v", 1));
+	setp(dom0, "/vm/5/sub", "b5");
+	/* Below an owned node, a node of someone else goes with it. */
+	setp(dom0, "/vm/5/sub/leaf", "n0");
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/vm/5/kept", "k", 1));
+	setp(dom0, "/vm/5/kept", "n0,r5");
+	w = xsd_open();
+	ATF_REQUIRE(xs_watch(w, "/vm/5/sub/leaf", "leaf"));
+	ev = xs_read_watch(w, &n);
+	ATF_REQUIRE(ev != NULL);
+	free(ev);
+
+	ATF_REQUIRE(xs_release_domain(dom0, 5));
+	ATF_REQUIRE(xs_read(dom0, XBT_NULL, "/local/domain/5", NULL) == NULL);
+	ATF_REQUIRE_EQ(errno, ENOENT);
+	ATF_REQUIRE(xs_read(dom0, XBT_NULL, "/vm/5/sub", NULL) == NULL);
+	ATF_REQUIRE_EQ(errno, ENOENT);
+	dir = xs_directory(dom0, XBT_NULL, "/vm/5", &n);
+	ATF_REQUIRE(dir != NULL);
+	ATF_REQUIRE_EQ(n, 1);
+	ATF_REQUIRE_STREQ(dir[0], "kept");
+	free(dir);
+	s = perms_str(dom0, "/vm/5/kept");
+	ATF_REQUIRE_STREQ(s, "n0");
+	free(s);
+	ev = xs_read_watch(w, &n);
+	ATF_REQUIRE(ev != NULL);
+	ATF_REQUIRE_STREQ(ev[XS_WATCH_PATH], "/vm/5/sub/leaf");
+	free(ev);
+	xs_close(w);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
+/* With --keep-orphans they stay, owned by domain 0. */
+ATF_TC_WITHOUT_HEAD(release_keep_orphans);
+ATF_TC_BODY(release_keep_orphans, tc)
+{
+	static const char *const args[] = { "--keep-orphans", NULL };
+	struct xsd_daemon d;
+	struct xs_handle *dom0;
+	char *s;
+
+	xsd_start(&d, tc, args);
+	dom0 = xsd_open();
+	ATF_REQUIRE(xs_introduce_domain(dom0, 5, 1234, 7));
+	ATF_REQUIRE(xs_write(dom0, XBT_NULL, "/local/domain/5/dev", "1", 1));
+	setp(dom0, "/local/domain/5", "n5");
+	setp(dom0, "/local/domain/5/dev", "r5");
+	ATF_REQUIRE(xs_release_domain(dom0, 5));
+	s = perms_str(dom0, "/local/domain/5");
+	ATF_REQUIRE_STREQ(s, "n0");
+	free(s);
+	s = perms_str(dom0, "/local/domain/5/dev");
+	ATF_REQUIRE_STREQ(s, "r0");
+	free(s);
+	xs_close(dom0);
+	xsd_kill(&d, SIGKILL);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, release_removes_owned);
+	ATF_TP_ADD_TC(tp, release_keep_orphans);
 	ATF_TP_ADD_TC(tp, release_revokes_perms);
 	ATF_TP_ADD_TC(tp, read_write_access);
 	ATF_TP_ADD_TC(tp, set_perms_rules);

@@ -264,8 +264,75 @@ ATF_TC_BODY(concurrent_counter, tc)
 	xsd_kill(&d, SIGKILL);
 }
 
+/*
+ * Issue 14: a node read in a transaction keeps the value (and child list)
+ * the transaction first saw, whatever another connection commits; the
+ * commit then fails with EAGAIN.  Reference: C xenstored 4.17.
+ */
+ATF_TC_WITHOUT_HEAD(stable_view);
+ATF_TC_BODY(stable_view, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *a, *b;
+	xs_transaction_t t;
+	char **dir;
+	unsigned n;
+
+	xsd_start(&d, tc, NULL);
+	a = xsd_open();
+	b = xsd_open();
+	ATF_REQUIRE(xs_write(b, XBT_NULL, "/sv/k", "old", 3));
+	t = xs_transaction_start(a);
+	ATF_REQUIRE(t != XBT_NULL);
+	ATF_REQUIRE(has(a, t, "/sv/k", "old"));
+	dir = xs_directory(a, t, "/sv", &n);
+	ATF_REQUIRE(dir != NULL && n == 1);
+	free(dir);
+	ATF_REQUIRE(xs_write(b, XBT_NULL, "/sv/k", "new", 3));
+	ATF_REQUIRE(xs_write(b, XBT_NULL, "/sv/other", "x", 1));
+	/* Still the first view, for the value and for the listing. */
+	ATF_REQUIRE(has(a, t, "/sv/k", "old"));
+	dir = xs_directory(a, t, "/sv", &n);
+	ATF_REQUIRE(dir != NULL);
+	ATF_REQUIRE_EQ_MSG(n, 1, "listing changed inside the transaction");
+	free(dir);
+	ATF_REQUIRE(has(b, XBT_NULL, "/sv/k", "new"));
+	ATF_REQUIRE(!xs_transaction_end(a, t, false));
+	ATF_REQUIRE_EQ(errno, EAGAIN);
+	xs_close(a);
+	xs_close(b);
+	xsd_kill(&d, SIGKILL);
+}
+
+/* A parent looked at to decide a missing node's errno is read too: a
+ * change to it fails the commit, as in C xenstored. */
+ATF_TC_WITHOUT_HEAD(ancestor_read_counts);
+ATF_TC_BODY(ancestor_read_counts, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *a, *b;
+	xs_transaction_t t;
+
+	xsd_start(&d, tc, NULL);
+	a = xsd_open();
+	b = xsd_open();
+	ATF_REQUIRE(xs_write(b, XBT_NULL, "/an/p", "v1", 2));
+	t = xs_transaction_start(a);
+	ATF_REQUIRE(xs_read(a, t, "/an/p/missing", NULL) == NULL);
+	ATF_REQUIRE(xs_write(b, XBT_NULL, "/an/p", "v2", 2));
+	ATF_REQUIRE(has(a, t, "/an/p", "v1"));
+	ATF_REQUIRE(xs_write(a, t, "/an/q", "x", 1));
+	ATF_REQUIRE(!xs_transaction_end(a, t, false));
+	ATF_REQUIRE_EQ(errno, EAGAIN);
+	xs_close(a);
+	xs_close(b);
+	xsd_kill(&d, SIGKILL);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, stable_view);
+	ATF_TP_ADD_TC(tp, ancestor_read_counts);
 	ATF_TP_ADD_TC(tp, isolation_and_commit);
 	ATF_TP_ADD_TC(tp, abort_discards);
 	ATF_TP_ADD_TC(tp, conflict_eagain);

@@ -19,13 +19,17 @@ ATF_TC_BODY(path_rules, tc)
 	ATF_REQUIRE_EQ(path_check("/a/"), EINVAL);
 	ATF_REQUIRE_EQ(path_check("/a//b"), EINVAL);
 	ATF_REQUIRE_EQ(path_check("/a.b"), EINVAL);
+	/* C xenstored's limit: XENSTORE_REL_PATH_MAX bytes, not counting
+	 * a leading /local/domain/<id>/. */
 	memset(longp, 'x', sizeof(longp));
 	longp[0] = '/';
-	longp[XENSTORE_ABS_PATH_MAX] = '\0';
+	longp[XENSTORE_REL_PATH_MAX] = '\0';
 	ATF_REQUIRE_EQ(path_check(longp), 0);
-	longp[XENSTORE_ABS_PATH_MAX] = 'x';
-	longp[XENSTORE_ABS_PATH_MAX + 1] = '\0';
+	longp[XENSTORE_REL_PATH_MAX] = 'x';
+	longp[XENSTORE_REL_PATH_MAX + 1] = '\0';
 	ATF_REQUIRE_EQ(path_check(longp), EINVAL);
+	memcpy(longp, "/local/domain/7/", 16);
+	ATF_REQUIRE_EQ(path_check(longp), 0);
 	ATF_REQUIRE_EQ(path_canon(7, "dev/x", out, sizeof(out)), 0);
 	ATF_REQUIRE_STREQ(out, "/local/domain/7/dev/x");
 	ATF_REQUIRE_EQ(path_canon(7, "/abs", out, sizeof(out)), 0);

@@ -91,18 +91,19 @@ ATF_TC_BODY(event_after_reply, tc)
 	ATF_REQUIRE(fd >= 0 && other >= 0);
 	raw_watch(fd, "/w", "t", 1);
 	expect_event(fd, "/w", "t");
-	/* Our own write: reply, then the event it caused. */
+	/* Our own write: the event it caused, then the reply (C
+	 * xenstored's order). */
 	raw_write(fd, "/w/x", "1", 2);
-	expect_reply(fd, XS_WRITE, 2);
 	expect_event(fd, "/w/x", "t");
-	/* Three writes pipelined: each reply precedes its event. */
+	expect_reply(fd, XS_WRITE, 2);
+	/* Three writes pipelined: each event precedes its reply. */
 	raw_write(fd, "/w/y", "1", 3);
 	raw_write(fd, "/w/z", "1", 4);
 	raw_write(fd, "/elsewhere", "1", 5);
-	expect_reply(fd, XS_WRITE, 3);
 	expect_event(fd, "/w/y", "t");
-	expect_reply(fd, XS_WRITE, 4);
+	expect_reply(fd, XS_WRITE, 3);
 	expect_event(fd, "/w/z", "t");
+	expect_reply(fd, XS_WRITE, 4);
 	expect_reply(fd, XS_WRITE, 5);
 	expect_nothing(fd);
 	/* Another connection's change. */
@@ -285,8 +286,44 @@ ATF_TC_BODY(libxenstore_watch, tc)
 	xsd_kill(&d, SIGKILL);
 }
 
+/*
+ * A removal announces every node of the subtree, children before parents
+ * in child order; below the removed node only watches on the node itself
+ * fire, so a watch on a path that did not exist hears nothing.  Reference:
+ * C xenstored 4.17 (the differential test found the difference).
+ */
+ATF_TC_WITHOUT_HEAD(rm_events_per_node);
+ATF_TC_BODY(rm_events_per_node, tc)
+{
+	struct xsd_daemon d;
+	struct xs_handle *h;
+	int fd;
+
+	xsd_start(&d, tc, NULL);
+	h = xsd_open();
+	ATF_REQUIRE(xs_write(h, XBT_NULL, "/q/a/x", "1", 1));
+	ATF_REQUIRE(xs_write(h, XBT_NULL, "/q/b", "1", 1));
+	fd = raw_connect(d.sock);
+	ATF_REQUIRE(fd >= 0);
+	raw_watch(fd, "/q", "top", 1);
+	expect_event(fd, "/q", "top");
+	raw_watch(fd, "/q/a/x", "leaf", 2);
+	expect_event(fd, "/q/a/x", "leaf");
+	raw_watch(fd, "/q/none", "absent", 3);
+	expect_event(fd, "/q/none", "absent");
+	ATF_REQUIRE(xs_rm(h, XBT_NULL, "/q"));
+	/* /q/a/x, /q/a, /q/b, then /q: only exact watches below /q. */
+	expect_event(fd, "/q/a/x", "leaf");
+	expect_event(fd, "/q", "top");
+	expect_nothing(fd);
+	close(fd);
+	xs_close(h);
+	xsd_kill(&d, SIGKILL);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, rm_events_per_node);
 	ATF_TP_ADD_TC(tp, fires_once_after_reply);
 	ATF_TP_ADD_TC(tp, event_after_reply);
 	ATF_TP_ADD_TC(tp, matching_rules);

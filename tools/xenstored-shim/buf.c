@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_buf.h"
 
 int
 buf_reserve(struct buf *b, size_t extra)

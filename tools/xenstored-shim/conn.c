@@ -7,10 +7,73 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_conn.h"
+#include "xsd_dispatch.h"
+#include "xsd_domain.h"
+#include "xsd_log.h"
+#include "xsd_proto.h"
+#include "xsd_quota.h"
+#include "xsd_tree.h"
+#include "xsd_txn.h"
+#include "xsd_watch.h"
 
 struct conn *xsd_conns;
 static uint64_t conn_ids;
+
+/*
+ * Reply and event buffers are kept for reuse in two size classes, so that
+ * a steady load allocates nothing per request; each free list is bounded
+ * (about 300 KiB and 66 KiB at most: a peer may have 1024 events
+ * unread).
+ */
+#define OUT_SMALL     256u
+#define OUT_SMALL_MAX 1024u
+#define OUT_BIG_MAX   16u
+static struct outmsg *out_free[2];
+/* A connection's table of queued events has a bucket for every four
+ * events its quota lets wait (chains of a few). */
+static uint32_t
+evtab_nb(void)
+{
+	uint32_t nb = 64;
+
+	while (nb < xsd_quota.watch_events / 4 && nb < (1u << 20))
+		nb *= 2;
+	return nb;
+}
+static unsigned out_nfree[2];
+
+static struct outmsg *
+outmsg_get(size_t len)
+{
+	unsigned cls = len > OUT_SMALL;
+	struct outmsg *m = out_free[cls];
+
+	if (m != NULL) {
+		out_free[cls] = m->next;
+		out_nfree[cls]--;
+		return m;
+	}
+	m = malloc(sizeof(*m) + XSD_HDR_LEN +
+	    (cls ? XENSTORE_PAYLOAD_MAX : OUT_SMALL));
+	if (m != NULL)
+		m->big = cls != 0;
+	return m;
+}
+
+static void
+outmsg_put(struct outmsg *m)
+{
+	unsigned cls = m->big;
+
+	if (out_nfree[cls] >= (cls ? OUT_BIG_MAX : OUT_SMALL_MAX)) {
+		free(m);
+		return;
+	}
+	m->next = out_free[cls];
+	out_free[cls] = m;
+	out_nfree[cls]++;
+}
 
 struct conn *
 conn_new(const struct transport_ops *ops, void *tp, int fd, uint32_t domid)
@@ -36,26 +99,43 @@ conn_new(const struct transport_ops *ops, void *tp, int fd, uint32_t domid)
 }
 
 void
-conn_destroy(struct conn *c)
+conn_reset(struct conn *c)
 {
 	struct outmsg *m, *mn;
 	struct txn *t, *tn;
 
+	for (m = c->out_head; m != NULL; m = mn) {
+		mn = m->next;
+		outmsg_put(m);
+	}
+	c->out_head = c->out_tail = NULL;
+	free(c->evtab);
+	c->evtab = NULL;
+	c->out_off = 0;
+	c->out_replies = c->out_events = 0;
+	c->events_dropped = 0;
+	c->out_bytes = 0;
+	c->inlen = 0;
+	c->stash_off = c->stash_len = 0;
+	for (t = c->txns; t != NULL; t = tn) {
+		tn = t->next;
+		txn_free(t);
+	}
+	c->txns = NULL;
+	c->ntxns = 0;
+	watch_free_all(c);
+}
+
+void
+conn_destroy(struct conn *c)
+{
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
 		xsd_conns = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	for (m = c->out_head; m != NULL; m = mn) {
-		mn = m->next;
-		free(m);
-	}
-	for (t = c->txns; t != NULL; t = tn) {
-		tn = t->next;
-		txn_free(t);
-	}
-	watch_free_all(c);
+	conn_reset(c);
 	domain_conn_gone(c);
 	if (c->ops != NULL && c->ops->destroy != NULL)
 		c->ops->destroy(c);
@@ -107,10 +187,10 @@ static struct outmsg *
 outmsg_new(uint32_t type, uint32_t req_id, uint32_t tx_id, const void *p,
     size_t len)
 {
-	struct outmsg *m = malloc(sizeof(*m) + XSD_HDR_LEN + len);
+	struct outmsg *m;
 	struct xsd_sockmsg h;
 
-	if (m == NULL)
+	if (len > XENSTORE_PAYLOAD_MAX || (m = outmsg_get(len)) == NULL)
 		return NULL;
 	memset(&h, 0, sizeof(h));
 	h.type = type;
@@ -131,6 +211,9 @@ conn_queue_reply(struct conn *c, uint32_t type, uint32_t req_id,
 {
 	struct outmsg *m;
 
+	/* The events a request caused go out before its reply, as C
+	 * xenstored queues them. */
+	watch_flush_pending();
 	if (len > XENSTORE_PAYLOAD_MAX) {
 		const char *e2big = proto_errname(E2BIG);
 
@@ -168,6 +251,7 @@ conn_queue_event(struct conn *c, const char *path, const char *token)
 	size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
 	uint8_t payload[XENSTORE_PAYLOAD_MAX];
 	struct outmsg *m;
+	uint32_t h;
 
 	if (c->dead)
 		return;
@@ -178,19 +262,34 @@ conn_queue_event(struct conn *c, const char *path, const char *token)
 	}
 	memcpy(payload, path, pl);
 	memcpy(payload + pl, token, tl);
-	/* The same event already waiting says all this one would say. */
-	for (m = c->out_head; m != NULL; m = m->next) {
+	h = ntab_hash((const char *)payload, pl + tl);
+	/* The same event already waiting (and not begun) says all this one
+	 * would say. */
+	if (c->evtab == NULL) {
+		c->evtab_nb = evtab_nb();
+		c->evtab = calloc(c->evtab_nb, sizeof(*c->evtab));
+	}
+	if (c->evtab == NULL) {
+		xsd_log("conn %llu: no memory, watch event dropped",
+		    (unsigned long long)c->id);
+		return;
+	}
+	for (m = c->evtab[h & (c->evtab_nb - 1)]; m != NULL; m = m->hnext) {
 		if (m == c->out_head && c->out_off > 0)
 			continue;
-		if (m->is_event && m->len == XSD_HDR_LEN + pl + tl &&
+		if (m->hash == h && m->len == XSD_HDR_LEN + pl + tl &&
 		    memcmp(m->data + XSD_HDR_LEN, payload, pl + tl) == 0)
 			return;
 	}
-	/* XSA-349: a peer that never reads must not grow our memory. */
+	/* XSA-349: a peer that never reads must not grow our memory.  Said
+	 * once while it stays behind, with the count when it catches up: a
+	 * log line an event would cost more than the event. */
 	if (c->out_events >= xsd_quota.watch_events) {
-		xsd_log("conn %llu (dom %u): %u unread watch events, "
-			"dropping event for %s",
-		    (unsigned long long)c->id, c->domid, c->out_events, path);
+		if (c->events_dropped++ == 0)
+			xsd_log("conn %llu (dom %u): %u unread watch events, "
+				"dropping events from the one for %s",
+			    (unsigned long long)c->id, c->domid,
+			    c->out_events, path);
 		return;
 	}
 	m = outmsg_new(XS_WATCH_EVENT, 0, 0, payload, pl + tl);
@@ -199,10 +298,29 @@ conn_queue_event(struct conn *c, const char *path, const char *token)
 		    (unsigned long long)c->id);
 		return;
 	}
+	m->hash = h;
+	m->hnext = c->evtab[h & (c->evtab_nb - 1)];
+	c->evtab[h & (c->evtab_nb - 1)] = m;
 	if (xsd_trace != NULL)
 		trace_msg(c, "EVT", (const struct xsd_sockmsg *)m->data,
 		    m->data + XSD_HDR_LEN);
 	conn_enqueue(c, m);
+}
+
+static void
+evtab_remove(struct conn *c, struct outmsg *m)
+{
+	struct outmsg **pp;
+
+	if (c->evtab == NULL)
+		return;
+	for (pp = &c->evtab[m->hash & (c->evtab_nb - 1)]; *pp != NULL;
+	     pp = &(*pp)->hnext) {
+		if (*pp == m) {
+			*pp = m->hnext;
+			return;
+		}
+	}
 }
 
 /* Drops r written bytes from the head of the queue. */
@@ -224,11 +342,20 @@ conn_consume(struct conn *c, size_t r)
 		if (c->out_head == NULL)
 			c->out_tail = NULL;
 		c->out_bytes -= m->len;
-		if (m->is_event)
+		if (m->is_event) {
+			evtab_remove(c, m);
 			c->out_events--;
+			if (c->events_dropped > 0) {
+				xsd_log("conn %llu (dom %u): reads again, %lu "
+					"watch events were dropped",
+				    (unsigned long long)c->id, c->domid,
+				    c->events_dropped);
+				c->events_dropped = 0;
+			}
+		}
 		else
 			c->out_replies--;
-		free(m);
+		outmsg_put(m);
 	}
 }
 

@@ -23,7 +23,12 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "xsd.h"
+#include "xsd_buf.h"
+#include "xsd_db.h"
+#include "xsd_log.h"
+#include "xsd_path.h"
+#include "xsd_perms.h"
+#include "xsd_tree.h"
 
 #define JOURNAL_SNAPSHOT_BYTES (1024 * 1024)
 
@@ -378,7 +383,10 @@ load_ensure(const char *path)
 		n = parent != NULL ? node_make(cur, parent->perms,
 					   parent->nperms, NULL, 0) :
 				     NULL;
-		if (n == NULL || node_add_kid(parent, path_basename(cur)) != 0) {
+		/* cur did not exist, so neither does its name in the
+		 * parent's list: no search of it (loading stays linear). */
+		if (n == NULL ||
+		    node_append_kid(parent, path_basename(cur)) != 0) {
 			node_free(n);
 			free(cur);
 			return NULL;

@@ -7,9 +7,15 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "xsd.h"
+#include "xsd_conn.h"
+#include "xsd_domain.h"
+#include "xsd_log.h"
+#include "xsd_special.h"
+#include "xsd_txn.h"
+#include "xsd_watch.h"
 
 struct domain *xsd_domains;
+bool xsd_keep_orphans;
 const struct ring_backend *xsd_ring_backend;
 
 struct domain *
@@ -62,8 +68,18 @@ domain_introduce(uint32_t domid, unsigned long mfn, uint32_t port)
 
 	if (d == NULL)
 		return ENOMEM;
-	if (d->introduced)
-		return 0; /* repeated INTRODUCE is harmless */
+	/*
+	 * Introduced again (after kexec, say): as C xenstored, the
+	 * connection loses its watches, transactions and pending messages
+	 * and the ring starts again from index 0.  No @introduceDomain.
+	 */
+	if (d->introduced) {
+		if (d->conn != NULL)
+			conn_reset(d->conn);
+		if (xsd_ring_backend != NULL && xsd_ring_backend->reset != NULL)
+			xsd_ring_backend->reset(d);
+		return 0;
+	}
 	if (xsd_ring_backend != NULL) {
 		err = xsd_ring_backend->attach(d, mfn, port);
 		if (err != 0) {
@@ -88,10 +104,15 @@ domain_release(uint32_t domid)
 	if (xsd_ring_backend != NULL && d->conn != NULL)
 		xsd_ring_backend->detach(d);
 	d->introduced = false;
+	/* XSA-419: a later domain with this id must not find its nodes. */
+	if (!xsd_keep_orphans && txn_remove_owned(domid) != 0)
+		xsd_log("release of domain %u: cannot remove its nodes "
+			"(out of memory)", domid);
 	/* XSA-322: the domid may be reused; its grants must not be. */
 	if (txn_revoke_domid(domid) != 0)
 		xsd_log("release of domain %u: cannot revoke its permissions "
 			"(out of memory)", domid);
+	special_forget_domid(domid);
 	watch_defer_special("@releaseDomain");
 	domain_forget(d);
 	return 0;

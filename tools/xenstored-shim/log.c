@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "xsd.h"
+#include "xsd_conn.h"
+#include "xsd_log.h"
+#include "xsd_proto.h"
 
 FILE *xsd_trace;
 int xsd_verbose;

@@ -7,15 +7,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "xsd.h"
+#include "xsd_conn.h"
+#include "xsd_db.h"
+#include "xsd_domain.h"
+#include "xsd_log.h"
+#include "xsd_quota.h"
+#include "xsd_sock.h"
+#include "xsd_tree.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -25,33 +31,96 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* What the command line sets, besides the quotas. */
+static struct {
+	const char *sock, *db, *pid, *trace;
+	bool foreground, no_domains;
+} cfg;
+
+enum opt_kind {
+	OPT_FLAG,    /* sets a bool */
+	OPT_COUNT,   /* adds one to an int */
+	OPT_STRING,  /* keeps the argument */
+	OPT_UINT,    /* a non-negative integer */
+	OPT_TIMEOUT, /* watch-event=SECONDS */
+	OPT_QUOTA,   /* NAME=VALUE */
+	OPT_HELP,
+};
+
+/*
+ * Every option, once: getopt's tables and the help text are made from it.
+ * An entry without a letter is another long name for the one before.
+ */
+static const struct opt {
+	char ch;
+	const char *name;
+	enum opt_kind kind;
+	void *dst;
+	const char *arg;
+	const char *help;
+} opts[] = {
+	{ 's', "socket", OPT_STRING, &cfg.sock, "PATH",
+	    "listen on PATH (created mode 0600)" },
+	{ 'D', "no-domains", OPT_FLAG, &cfg.no_domains, NULL,
+	    "socket only: no hypervisor, no rings" },
+	{ 'd', "db", OPT_STRING, &cfg.db, "FILE",
+	    "keep the store in FILE (+ FILE.journal)" },
+	{ 'N', "foreground", OPT_FLAG, &cfg.foreground, NULL,
+	    "do not daemonize" },
+	{ 0, "no-fork", OPT_FLAG, &cfg.foreground, NULL, NULL },
+	{ 'F', "pid-file", OPT_STRING, &cfg.pid, "FILE",
+	    "write the daemon's pid to FILE" },
+	{ 'T', "trace", OPT_STRING, &cfg.trace, "FILE",
+	    "trace every message to FILE" },
+	{ 0, "trace-file", OPT_STRING, &cfg.trace, "FILE", NULL },
+	{ 'E', "entry-nb", OPT_UINT, &xsd_quota.nodes, "N",
+	    "nodes per domain (1000)" },
+	{ 'S', "entry-size", OPT_UINT, &xsd_quota.node_size, "N",
+	    "size of a node, as C xenstored counts it (2048)" },
+	{ 'W', "watch-nb", OPT_UINT, &xsd_quota.watches, "N",
+	    "watches per domain (128)" },
+	{ 't', "transaction", OPT_UINT, &xsd_quota.transactions, "N",
+	    "open transactions per connection (10)" },
+	{ 'A', "perm-nb", OPT_UINT, &xsd_quota.perms, "N",
+	    "permissions per node (5)" },
+	{ 'O', "outstanding", OPT_UINT, &xsd_quota.outstanding, "N",
+	    "unanswered requests per connection (20)" },
+	{ 'M', "memory", OPT_UINT, &xsd_quota.memory, "N",
+	    "bytes of nodes per domain (2097152)" },
+	{ 'e', "watch-events", OPT_UINT, &xsd_quota.watch_events, "N",
+	    "unread watch events per connection (1024)" },
+	{ 'w', "timeout", OPT_TIMEOUT, &xsd_quota.event_timeout,
+	    "watch-event=SECONDS",
+	    "drop a peer whose events stay unread (20)" },
+	{ 'Q', "quota", OPT_QUOTA, &xsd_quota, "WHAT=N",
+	    "a quota by name (xenstored-shim(8))" },
+	{ 'K', "keep-orphans", OPT_FLAG, &xsd_keep_orphans, NULL,
+	    "keep a released domain's nodes (as dom0's)" },
+	{ 'V', "verbose", OPT_COUNT, &xsd_verbose, NULL, "log more" },
+	{ 'h', "help", OPT_HELP, NULL, NULL, "show this help" },
+};
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: xenstored-shim [options]\n"
-	    "  -s, --socket PATH         listen on PATH (created mode 0600)\n"
-	    "  -D, --no-domains          socket only: no hypervisor, no rings\n"
-	    "  -d, --db FILE             keep the store in FILE (+ FILE.journal)\n"
-	    "  -N, --foreground          do not daemonize\n"
-	    "  -F, --pid-file FILE       write the daemon's pid to FILE\n"
-	    "  -T, --trace FILE          trace every message to FILE\n"
-	    "  -E, --entry-nb N          nodes per domain (1000)\n"
-	    "  -S, --entry-size N        bytes per node (2048)\n"
-	    "  -W, --watch-nb N          watches per connection (128)\n"
-	    "  -t, --transaction N       transactions per connection (10)\n"
-	    "  -A, --perm-nb N           permissions per node (5)\n"
-	    "  -O, --outstanding N       unanswered requests per connection (20)\n"
-	    "  -M, --memory N            bytes of nodes per domain (2097152)\n"
-	    "  -e, --watch-events N      unread watch events per connection (1024)\n"
-	    "  -w, --timeout watch-event=SECONDS\n"
-	    "                            drop a peer whose events stay unread (20)\n"
-	    "  -Q, --quota WHAT=N        nodes, node-size, watches, transactions,\n"
-	    "                            permissions, outstanding, memory,\n"
-	    "                            watch-events, watch-event-timeout,\n"
-	    "                            transaction-nodes\n"
-	    "  -V, --verbose             log more\n"
-	    "  -h, --help                show this help\n");
+	size_t i;
+
+	fprintf(f, "usage: xenstored-shim [options]\n");
+	for (i = 0; i < NOPTS; i++) {
+		char left[64];
+
+		if (opts[i].ch == 0)
+			continue;
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", opts[i].ch,
+		    opts[i].name, opts[i].arg != NULL ? " " : "",
+		    opts[i].arg != NULL ? opts[i].arg : "");
+		if (strlen(left) > 26)
+			fprintf(f, "  %s\n  %-26s %s\n", left, "",
+			    opts[i].help);
+		else
+			fprintf(f, "  %-26s %s\n", left, opts[i].help);
+	}
 }
 
 static void
@@ -124,45 +193,85 @@ daemonize(const char *pid_file)
 	}
 }
 
-#define MAXPOLL 4096
+/*
+ * The loop waits in epoll, level-triggered: a connection over its quota
+ * of unanswered requests leaves input unread in its socket, and level
+ * triggering reports it again once EPOLLIN is asked for anew, with no
+ * readiness of our own to remember.  The interest set changes only when
+ * a connection's wants change (one epoll_ctl then), so a wake-up costs
+ * nothing per idle connection, unlike poll's rebuilt array.
+ */
+#define MAXEV 256
+
+/* Tags for the two fds that are not connections. */
+static char tag_listen, tag_ring;
+
+static int
+ep_set(int epfd, int op, int fd, uint32_t mask, void *ptr)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = mask;
+	ev.data.ptr = ptr;
+	return epoll_ctl(epfd, op, fd, &ev);
+}
+
+/* Asks epoll for what c wants now, if that changed. */
+static void
+ep_update(int epfd, struct conn *c)
+{
+	uint32_t want;
+
+	if (c->fd < 0 || c->dead)
+		return;
+	want = (conn_wants_input(c) ? EPOLLIN : 0) |
+	    (conn_has_output(c) ? EPOLLOUT : 0);
+	if (c->ep_added && want == c->ep_mask)
+		return;
+	if (ep_set(epfd, c->ep_added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd,
+		want, c) != 0) {
+		xsd_log("conn %llu: epoll_ctl: %s, disconnecting",
+		    (unsigned long long)c->id, strerror(errno));
+		c->dead = true;
+		return;
+	}
+	c->ep_added = true;
+	c->ep_mask = want;
+}
 
 static void
 run_loop(int lfd)
 {
-	static struct pollfd pfd[MAXPOLL];
-	static struct conn *pconn[MAXPOLL];
+	static struct epoll_event evs[MAXEV];
 	struct conn *c;
-	nfds_t n, i;
-	int ring_fd, timeout;
+	int ring_fd, timeout, epfd, n, i;
 	bool any_events;
+	time_t last_check = 0, now;
 
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0 || ep_set(epfd, EPOLL_CTL_ADD, lfd, EPOLLIN,
+			    &tag_listen) != 0) {
+		xsd_log("epoll: %s", strerror(errno));
+		return;
+	}
+	ring_fd = xsd_ring_backend != NULL ? xsd_ring_backend->poll_fd() : -1;
+	if (ring_fd >= 0 &&
+	    ep_set(epfd, EPOLL_CTL_ADD, ring_fd, EPOLLIN, &tag_ring) != 0) {
+		xsd_log("epoll: %s", strerror(errno));
+		close(epfd);
+		return;
+	}
 	while (!stop_signal) {
-		n = 0;
-		pfd[n].fd = lfd;
-		pfd[n].events = POLLIN;
-		pconn[n++] = NULL;
-		ring_fd = xsd_ring_backend != NULL ?
-		    xsd_ring_backend->poll_fd() : -1;
-		if (ring_fd >= 0) {
-			pfd[n].fd = ring_fd;
-			pfd[n].events = POLLIN;
-			pconn[n++] = NULL;
-		}
 		any_events = false;
-		for (c = xsd_conns; c != NULL && n < MAXPOLL; c = c->next) {
-			if (c->fd < 0)
-				continue;
-			pfd[n].fd = c->fd;
-			pfd[n].events = (short)((conn_wants_input(c) ? POLLIN : 0) |
-			    (conn_has_output(c) ? POLLOUT : 0));
-			pconn[n++] = c;
+		timeout = -1;
+		for (c = xsd_conns; c != NULL; c = c->next) {
+			ep_update(epfd, c);
 			if (c->out_events > 0)
 				any_events = true;
-		}
-		timeout = any_events ? 1000 : -1;
-		/* fd-less transports (rings) may hold input we left unread
-		 * under backpressure: take it now that replies went out. */
-		for (c = xsd_conns; c != NULL; c = c->next) {
+			/* fd-less transports (rings) may hold input we left
+			 * unread under backpressure: take it now that
+			 * replies went out. */
 			if (conn_wants_input(c) &&
 			    (conn_has_stashed(c) ||
 				(c->fd < 0 && c->ops->pending != NULL &&
@@ -171,21 +280,31 @@ run_loop(int lfd)
 				timeout = 0;
 			}
 		}
-		if (poll(pfd, n, timeout) < 0) {
+		if (timeout != 0 && any_events)
+			timeout = 1000;
+		n = epoll_wait(epfd, evs, MAXEV, timeout);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			xsd_log("poll: %s", strerror(errno));
+			xsd_log("epoll_wait: %s", strerror(errno));
 			break;
 		}
-		if (pfd[0].revents & POLLIN)
-			sock_accept(lfd);
-		if (ring_fd >= 0 && (pfd[1].revents & POLLIN))
-			xsd_ring_backend->handle();
+		/* Every request each ready connection holds, then every
+		 * reply of the turn in one write per connection. */
 		for (i = 0; i < n; i++) {
-			c = pconn[i];
-			if (c == NULL || c->dead)
+			void *p = evs[i].data.ptr;
+
+			if (p == &tag_listen) {
+				sock_accept(lfd);
 				continue;
-			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+			}
+			if (p == &tag_ring) {
+				xsd_ring_backend->handle();
+				continue;
+			}
+			c = p;
+			if (!c->dead &&
+			    (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 				conn_handle_input(c);
 		}
 		/* Durability first, then acknowledgements. */
@@ -193,132 +312,100 @@ run_loop(int lfd)
 		for (c = xsd_conns; c != NULL; c = c->next)
 			if (conn_has_output(c))
 				conn_flush_output(c);
-		conn_check_timeouts(time(NULL));
+		if (xsd_ring_backend != NULL)
+			xsd_ring_backend->end_turn();
+		now = time(NULL);
+		if (any_events && now != last_check) {
+			conn_check_timeouts(now);
+			last_check = now;
+		}
 		conn_reap_dead();
 	}
+	close(epfd);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "no-domains", no_argument, NULL, 'D' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "foreground", no_argument, NULL, 'N' },
-		{ "no-fork", no_argument, NULL, 'N' },
-		{ "pid-file", required_argument, NULL, 'F' },
-		{ "trace", required_argument, NULL, 'T' },
-		{ "trace-file", required_argument, NULL, 'T' },
-		{ "entry-nb", required_argument, NULL, 'E' },
-		{ "entry-size", required_argument, NULL, 'S' },
-		{ "watch-nb", required_argument, NULL, 'W' },
-		{ "transaction", required_argument, NULL, 't' },
-		{ "perm-nb", required_argument, NULL, 'A' },
-		{ "outstanding", required_argument, NULL, 'O' },
-		{ "memory", required_argument, NULL, 'M' },
-		{ "watch-events", required_argument, NULL, 'e' },
-		{ "timeout", required_argument, NULL, 'w' },
-		{ "quota", required_argument, NULL, 'Q' },
-		{ "verbose", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *sock_path = NULL, *db_file = NULL, *pid_file = NULL;
-	const char *trace_file = NULL;
-	bool foreground = false, no_domains = false;
+	struct option longopts[NOPTS + 1];
+	char shortopts[2 * NOPTS + 2];
+	const char *sock_path, *db_file, *pid_file, *trace_file;
+	bool foreground, no_domains;
 	char err[512];
 	int ch, lfd, e;
+	size_t i, n = 0;
 	struct sigaction sa;
 
 	quota_defaults(&xsd_quota);
+	shortopts[n++] = ':';
+	for (i = 0; i < NOPTS; i++) {
+		longopts[i].name = opts[i].name;
+		longopts[i].has_arg = opts[i].arg != NULL ? required_argument :
+							  no_argument;
+		longopts[i].flag = NULL;
+		/* A long-only alias returns the index of its entry. */
+		longopts[i].val = opts[i].ch != 0 ? opts[i].ch : 256 + (int)i;
+		if (opts[i].ch != 0) {
+			shortopts[n++] = opts[i].ch;
+			if (opts[i].arg != NULL)
+				shortopts[n++] = ':';
+		}
+	}
+	memset(&longopts[NOPTS], 0, sizeof(struct option)); /* the end */
+	shortopts[n] = '\0';
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":s:Dd:NF:T:E:S:W:t:A:O:M:e:w:Q:Vh",
-		    longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	    -1) {
+		const struct opt *o = NULL;
 		char optname[40];
-		const struct option *lo;
 
+		if (ch == ':')
+			die_opt(argv[optind - 1], NULL, "missing argument");
+		for (i = 0; i < NOPTS && o == NULL; i++)
+			if (longopts[i].val == ch)
+				o = &opts[i];
+		if (o == NULL)
+			die_opt(argv[optind - 1], NULL, "unknown option");
 		/* Name the option by its long form, whatever was typed. */
-		snprintf(optname, sizeof(optname), "-%c", ch);
-		for (lo = longopts; lo->name != NULL; lo++)
-			if (lo->val == ch) {
-				snprintf(optname, sizeof(optname), "--%s",
-				    lo->name);
-				break;
-			}
-
-		switch (ch) {
-		case 's':
-			sock_path = optarg;
+		snprintf(optname, sizeof(optname), "--%s", o->name);
+		switch (o->kind) {
+		case OPT_FLAG:
+			*(bool *)o->dst = true;
 			break;
-		case 'D':
-			no_domains = true;
+		case OPT_COUNT:
+			(*(int *)o->dst)++;
 			break;
-		case 'd':
-			db_file = optarg;
+		case OPT_STRING:
+			*(const char **)o->dst = optarg;
 			break;
-		case 'N':
-			foreground = true;
+		case OPT_UINT:
+			set_uint(optname, optarg, o->dst);
 			break;
-		case 'F':
-			pid_file = optarg;
-			break;
-		case 'T':
-			trace_file = optarg;
-			break;
-		case 'E':
-			set_uint(optname, optarg, &xsd_quota.nodes);
-			break;
-		case 'S':
-			set_uint(optname, optarg, &xsd_quota.node_size);
-			break;
-		case 'W':
-			set_uint(optname, optarg, &xsd_quota.watches);
-			break;
-		case 't':
-			set_uint(optname, optarg, &xsd_quota.transactions);
-			break;
-		case 'A':
-			set_uint(optname, optarg, &xsd_quota.perms);
-			break;
-		case 'O':
-			set_uint(optname, optarg, &xsd_quota.outstanding);
-			break;
-		case 'M':
-			set_uint(optname, optarg, &xsd_quota.memory);
-			break;
-		case 'e':
-			set_uint(optname, optarg, &xsd_quota.watch_events);
-			break;
-		case 'w':
+		case OPT_TIMEOUT:
 			if (strncmp(optarg, "watch-event=", 12) != 0)
 				die_opt(optname, optarg,
 				    "expected watch-event=SECONDS");
-			set_uint(optname, optarg + 12,
-			    &xsd_quota.event_timeout);
+			set_uint(optname, optarg + 12, o->dst);
 			break;
-		case 'Q':
-			e = quota_set(&xsd_quota, optarg);
+		case OPT_QUOTA:
+			e = quota_set(o->dst, optarg);
 			if (e == ENOENT)
 				die_opt(optname, optarg, "unknown quota name");
 			if (e != 0)
 				die_opt(optname, optarg,
 				    "expected NAME=non-negative integer");
 			break;
-		case 'V':
-			xsd_verbose++;
-			break;
-		case 'h':
+		case OPT_HELP:
 			usage(stdout);
 			return 0;
-		case ':':
-			die_opt(argv[optind - 1], NULL, "missing argument");
-			break;
-		default:
-			die_opt(argv[optind - 1], NULL, "unknown option");
-			break;
 		}
 	}
+	sock_path = cfg.sock;
+	db_file = cfg.db;
+	pid_file = cfg.pid;
+	trace_file = cfg.trace;
+	foreground = cfg.foreground;
+	no_domains = cfg.no_domains;
 	if (optind < argc)
 		die_opt(argv[optind], NULL, "unexpected argument");
 	if (xsd_quota.outstanding == 0)

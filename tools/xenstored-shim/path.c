@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_path.h"
 
 bool
 path_chars_ok(const char *s)
@@ -20,12 +20,39 @@ path_chars_ok(const char *s)
 	return true;
 }
 
+/*
+ * Length of a "/local/domain/<id>/" prefix, as C xenstored 4.17 measures
+ * it (the id is what scanf's %5u takes: a sign and digits, 5 characters
+ * at most), else 0.  Paths are limited to XENSTORE_REL_PATH_MAX bytes
+ * after it, so a guest's home does not eat into its own paths' budget.
+ */
+static size_t
+path_home_len(const char *p)
+{
+	static const char pre[] = "/local/domain/";
+	size_t i = sizeof(pre) - 1, start, digits = 0;
+
+	if (strncmp(p, pre, i) != 0)
+		return 0;
+	start = i;
+	if (p[i] == '+' || p[i] == '-')
+		i++;
+	while (p[i] >= '0' && p[i] <= '9' && i - start < 5) {
+		i++;
+		digits++;
+	}
+	if (digits == 0 || p[i] != '/')
+		return 0;
+	return i + 1;
+}
+
 int
 path_check(const char *p)
 {
 	size_t len = strlen(p);
 
-	if (len == 0 || p[0] != '/' || len > XENSTORE_ABS_PATH_MAX)
+	if (len == 0 || p[0] != '/' || len > XENSTORE_ABS_PATH_MAX ||
+	    len > path_home_len(p) + XENSTORE_REL_PATH_MAX)
 		return EINVAL;
 	if (!path_chars_ok(p))
 		return EINVAL;
@@ -55,7 +82,10 @@ path_canon(uint32_t domid, const char *in, char *out, size_t outlen)
 		memcpy(out, in, l + 1);
 		return path_check(out);
 	} else {
-		if (in[0] == '\0' || strlen(in) > XENSTORE_REL_PATH_MAX)
+		/* "@..." names are not relative paths (watches handle them
+		 * before this). */
+		if (in[0] == '\0' || in[0] == '@' ||
+		    strlen(in) > XENSTORE_REL_PATH_MAX)
 			return EINVAL;
 		n = snprintf(out, outlen, "/local/domain/%u/%s", domid, in);
 	}

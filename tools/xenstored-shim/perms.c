@@ -2,7 +2,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "xsd.h"
+#include "xsd_perms.h"
+#include "xsd_proto.h"
 
 int
 perms_parse(const char *s, struct xsd_perm *out)
@@ -49,8 +50,6 @@ unsigned
 perms_access(uint32_t domid, bool priv, int32_t target,
     const struct xsd_perm *p, uint32_t n)
 {
-	unsigned acc = 0;
-	bool listed = false;
 	uint32_t i;
 
 	if (priv)
@@ -59,14 +58,11 @@ perms_access(uint32_t domid, bool priv, int32_t target,
 		return 0;
 	if (p[0].id == domid || (target >= 0 && p[0].id == (uint32_t)target))
 		return XSD_PERM_READ | XSD_PERM_WRITE | XSD_PERM_OWNER;
-	for (i = 1; i < n; i++) {
+	/* The first entry naming the domain (or its target) decides, as in
+	 * C xenstored; entries are not added up. */
+	for (i = 1; i < n; i++)
 		if (p[i].id == domid ||
-		    (target >= 0 && p[i].id == (uint32_t)target)) {
-			acc |= p[i].mode;
-			listed = true;
-		}
-	}
-	if (!listed)
-		acc = p[0].mode;
-	return acc;
+		    (target >= 0 && p[i].id == (uint32_t)target))
+			return p[i].mode;
+	return p[0].mode;
 }

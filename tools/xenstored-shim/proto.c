@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_proto.h"
 
 #define NERR (sizeof(xsd_errors) / sizeof(xsd_errors[0]))
 
@@ -30,39 +30,6 @@ proto_errnum(const char *name)
 		if (strcmp(xsd_errors[i].errstring, name) == 0)
 			return xsd_errors[i].errnum;
 	return -1;
-}
-
-const char *
-proto_typename(uint32_t type)
-{
-	static const char *const names[XS_TYPE_COUNT] = {
-		[XS_CONTROL] = "CONTROL",
-		[XS_DIRECTORY] = "DIRECTORY",
-		[XS_READ] = "READ",
-		[XS_GET_PERMS] = "GET_PERMS",
-		[XS_WATCH] = "WATCH",
-		[XS_UNWATCH] = "UNWATCH",
-		[XS_TRANSACTION_START] = "TRANSACTION_START",
-		[XS_TRANSACTION_END] = "TRANSACTION_END",
-		[XS_INTRODUCE] = "INTRODUCE",
-		[XS_RELEASE] = "RELEASE",
-		[XS_GET_DOMAIN_PATH] = "GET_DOMAIN_PATH",
-		[XS_WRITE] = "WRITE",
-		[XS_MKDIR] = "MKDIR",
-		[XS_RM] = "RM",
-		[XS_SET_PERMS] = "SET_PERMS",
-		[XS_WATCH_EVENT] = "WATCH_EVENT",
-		[XS_ERROR] = "ERROR",
-		[XS_IS_DOMAIN_INTRODUCED] = "IS_DOMAIN_INTRODUCED",
-		[XS_RESUME] = "RESUME",
-		[XS_SET_TARGET] = "SET_TARGET",
-		[XS_RESET_WATCHES] = "RESET_WATCHES",
-		[XS_DIRECTORY_PART] = "DIRECTORY_PART",
-	};
-
-	if (type < XS_TYPE_COUNT && names[type] != NULL)
-		return names[type];
-	return "UNKNOWN";
 }
 
 int

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_proto.h"
+#include "xsd_quota.h"
+#include "xsd_tree.h"
 
 struct xsd_quota xsd_quota;
 
@@ -19,6 +21,7 @@ quota_defaults(struct xsd_quota *q)
 	q->watch_events = 1024;
 	q->event_timeout = 20;
 	q->tx_nodes = 1024;
+	q->memory_soft = 2 * 1024 * 1024;
 }
 
 int

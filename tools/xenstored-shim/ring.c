@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_ring.h"
 
 static XENSTORE_RING_IDX
 load_idx(volatile XENSTORE_RING_IDX *p)

@@ -18,7 +18,11 @@
 #include <xengnttab.h>
 #include <xen/grant_table.h>
 
-#include "xsd.h"
+#include "xsd_conn.h"
+#include "xsd_domain.h"
+#include "xsd_log.h"
+#include "xsd_ring.h"
+#include "xsd_watch.h"
 
 /* How a ring page is mapped, hence how it is unmapped. */
 enum ring_map { MAP_GNTTAB, MAP_FOREIGN, MAP_LOCAL };
@@ -30,6 +34,10 @@ struct ringconn {
 	struct ring_idx ix;
 	evtchn_port_t lport;
 	enum ring_map how;
+	/* Indexes moved this loop turn: the peer hears of it once, at the
+	 * turn's end (rd_end_turn), whatever the number of requests read
+	 * and replies written. */
+	bool notify;
 };
 
 static xenevtchn_handle *xce;
@@ -55,7 +63,7 @@ rd_read(struct conn *c, void *p, size_t n)
 	if (r < 0)
 		ring_bad(rc, "bad request ring producer index");
 	else if (r > 0)
-		xenevtchn_notify(xce, rc->lport);
+		rc->notify = true;
 	return r;
 }
 
@@ -67,15 +75,9 @@ rd_write(struct conn *c, const void *p, size_t n)
 
 	if (r < 0)
 		ring_bad(rc, "bad response ring consumer index");
+	else if (r > 0)
+		rc->notify = true;
 	return r;
-}
-
-static void
-rd_kick(struct conn *c)
-{
-	struct ringconn *rc = c->tp;
-
-	xenevtchn_notify(xce, rc->lport);
 }
 
 static bool
@@ -163,7 +165,7 @@ static const struct transport_ops ring_ops = {
 	.read = rd_read,
 	.write = rd_write,
 	.destroy = rd_destroy,
-	.kick = rd_kick,
+	.kick = NULL, /* rd_end_turn */
 	.pending = rd_pending,
 };
 
@@ -195,10 +197,13 @@ rd_attach(struct domain *d, unsigned long mfn, uint32_t port)
 		}
 	}
 	if (page == NULL) {
+		/* The mapping's errno, as C xenstored replies. */
+		int err = errno != 0 ? errno : EINVAL;
+
 		xsd_log("dom %u: cannot map its xenstore ring: %s", d->domid,
-		    strerror(errno));
+		    strerror(err));
 		free(rc);
-		return EINVAL;
+		return err;
 	}
 	rc->intf = page;
 	lp = xenevtchn_bind_interdomain(xce, d->domid, port);
@@ -277,28 +282,72 @@ rd_check_domains(void)
 	watch_flush_pending();
 }
 
+/*
+ * Every port pending at this wake-up (the fd is non-blocking), so that a
+ * wake-up serves all the guests that notified, not one of them; bounded
+ * so that a storm of events cannot hold the loop.
+ */
+#define PORTS_PER_TURN 256
+
 static void
 rd_handle(void)
 {
-	xenevtchn_port_or_error_t port = xenevtchn_pending(xce);
+	xenevtchn_port_or_error_t port;
+	struct domain *d;
+	bool dom_exc = false;
+	int i;
+
+	for (i = 0; i < PORTS_PER_TURN; i++) {
+		port = xenevtchn_pending(xce);
+		if (port < 0)
+			break;
+		xenevtchn_unmask(xce, (evtchn_port_t)port);
+		if ((evtchn_port_t)port == virq_port) {
+			dom_exc = true;
+			continue;
+		}
+		for (d = xsd_domains; d != NULL; d = d->next) {
+			struct ringconn *rc = d->ring;
+
+			if (rc != NULL && rc->lport == (evtchn_port_t)port &&
+			    d->conn != NULL && !d->conn->dead) {
+				conn_handle_input(d->conn);
+				break;
+			}
+		}
+	}
+	if (dom_exc)
+		rd_check_domains();
+}
+
+/* One notification per ring whose indexes moved this turn. */
+static void
+rd_end_turn(void)
+{
 	struct domain *d;
 
-	if (port < 0)
-		return;
-	xenevtchn_unmask(xce, (evtchn_port_t)port);
-	if ((evtchn_port_t)port == virq_port) {
-		rd_check_domains();
-		return;
-	}
 	for (d = xsd_domains; d != NULL; d = d->next) {
 		struct ringconn *rc = d->ring;
 
-		if (rc != NULL && rc->lport == (evtchn_port_t)port &&
-		    d->conn != NULL && !d->conn->dead) {
-			conn_handle_input(d->conn);
-			break;
+		if (rc != NULL && rc->notify) {
+			rc->notify = false;
+			xenevtchn_notify(xce, rc->lport);
 		}
 	}
+}
+
+static void
+rd_reset(struct domain *d)
+{
+	struct ringconn *rc = d->ring;
+
+	if (rc == NULL)
+		return;
+	rc->intf->req_cons = rc->intf->req_prod = 0;
+	rc->intf->rsp_cons = rc->intf->rsp_prod = 0;
+	__sync_synchronize();
+	rc->ix.req_cons = 0;
+	rc->ix.rsp_prod = 0;
 }
 
 static const struct ring_backend backend = {
@@ -306,12 +355,15 @@ static const struct ring_backend backend = {
 	.detach = rd_detach,
 	.poll_fd = rd_poll_fd,
 	.handle = rd_handle,
+	.end_turn = rd_end_turn,
+	.reset = rd_reset,
 };
 
 const struct ring_backend *
 ringdom_backend(void)
 {
 	xenevtchn_port_or_error_t vp;
+	int fl;
 
 	xce = xenevtchn_open(NULL, 0);
 	xgt = xengnttab_open(NULL, 0);
@@ -321,6 +373,10 @@ ringdom_backend(void)
 		return NULL;
 	vp = xenevtchn_bind_virq(xce, VIRQ_DOM_EXC);
 	if (vp < 0)
+		return NULL;
+	/* rd_handle reads ports until none is pending. */
+	fl = fcntl(xenevtchn_fd(xce), F_GETFL);
+	if (fl < 0 || fcntl(xenevtchn_fd(xce), F_SETFL, fl | O_NONBLOCK) != 0)
 		return NULL;
 	virq_port = (evtchn_port_t)vp;
 	return &backend;

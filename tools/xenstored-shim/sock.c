@@ -9,7 +9,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "xsd.h"
+#include "xsd_conn.h"
+#include "xsd_log.h"
+#include "xsd_sock.h"
 
 static long
 sock_read(struct conn *c, void *p, size_t n)

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_path.h"
+#include "xsd_tree.h"
 
 struct store xsd_store;
 
@@ -65,7 +66,9 @@ ntab_grow(struct ntab *t)
 			nb[n->hash & (nnb - 1)] = n;
 		}
 	}
-	free(t->b);
+	if (!t->borrowed)
+		free(t->b);
+	t->borrowed = false;
 	t->b = nb;
 	t->nb = nnb;
 	return 0;
@@ -135,19 +138,29 @@ ntab_swap(struct ntab *t, struct node *old, struct node *nw)
 }
 
 void
-ntab_free(struct ntab *t)
+ntab_clear(struct ntab *t)
 {
 	size_t i;
 	struct node *n, *next;
 
+	/* Buckets after the last node are empty already. */
 	for (i = 0; i < t->nb && t->n > 0; i++) {
 		for (n = t->b[i]; n != NULL; n = next) {
 			next = n->hnext;
 			node_free(n);
 			t->n--;
 		}
+		t->b[i] = NULL;
 	}
-	free(t->b);
+}
+
+void
+ntab_free(struct ntab *t)
+{
+	ntab_clear(t);
+	if (!t->borrowed)
+		free(t->b);
+	t->borrowed = false;
 	t->b = NULL;
 	t->nb = t->n = 0;
 }
@@ -242,19 +255,31 @@ node_copy_kids(struct node *n, const struct node *src)
 }
 
 struct node *
-node_dup(const struct node *src)
+node_make_from(const struct node *src, const struct xsd_perm *p, uint32_t np,
+    const void *v, size_t vlen)
 {
 	struct node *n = node_alloc(node_path(src), src->pathlen, src->hash,
-	    src->perms, src->nperms, node_value(src), src->vlen);
+	    p, np, v, vlen);
 
 	if (n == NULL)
 		return NULL;
 	n->gen = src->gen;
-	n->basegen = src->basegen;
-	n->kind = src->kind;
 	if (node_copy_kids(n, src) != 0) {
 		node_free(n);
 		return NULL;
+	}
+	return n;
+}
+
+struct node *
+node_dup(const struct node *src)
+{
+	struct node *n = node_make_from(src, src->perms, src->nperms,
+	    node_value(src), src->vlen);
+
+	if (n != NULL) {
+		n->basegen = src->basegen;
+		n->kind = src->kind;
 	}
 	return n;
 }
@@ -305,11 +330,17 @@ node_has_kid(const struct node *n, const char *name)
 int
 node_add_kid(struct node *n, const char *name)
 {
+	if (kid_find(n, name) != NULL)
+		return 0;
+	return node_append_kid(n, name);
+}
+
+int
+node_append_kid(struct node *n, const char *name)
+{
 	size_t nl = strlen(name) + 1;
 	char *nk;
 
-	if (kid_find(n, name) != NULL)
-		return 0;
 	nk = n->kids;
 	if (nk == NULL || n->kidslen + nl > kids_cap(n->kidslen)) {
 		nk = realloc(n->kids, kids_cap(n->kidslen + nl));
@@ -439,8 +470,8 @@ store_del(const char *path)
 int
 store_init(void)
 {
-	static const char *const base[] = { "/", "/local", "/local/domain",
-		"/tool" };
+	/* What C xenstored starts with. */
+	static const char *const base[] = { "/", "/tool", "/tool/xenstored" };
 	struct xsd_perm p = { 0, XSD_PERM_NONE };
 	size_t i;
 	struct node *n;

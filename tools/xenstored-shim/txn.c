@@ -11,15 +11,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsd.h"
+#include "xsd_buf.h"
+#include "xsd_conn.h"
+#include "xsd_db.h"
+#include "xsd_path.h"
+#include "xsd_quota.h"
+#include "xsd_tree.h"
+#include "xsd_txn.h"
+#include "xsd_watch.h"
+
+static int add_event(struct txn *t, const char *path, const struct node *n,
+    bool exact, const struct node *parent);
+
+/*
+ * Ended transactions are kept for reuse, a bounded number, with their
+ * bucket array and order buffer when those stayed small: starting one
+ * then allocates nothing.
+ */
+#define TXN_POOLMAX   32u
+#define TXN_KEEP_NB   64u
+#define TXN_KEEP_BUF  4096u
+static struct txn *txn_pool;
+static unsigned txn_npool;
 
 struct txn *
 txn_new(struct conn *c, uint32_t id)
 {
-	struct txn *t = calloc(1, sizeof(*t));
+	struct txn *t = txn_pool;
+	struct ntab tab = { 0 };
+	struct buf order = { 0 };
 
-	if (t == NULL)
+	if (t != NULL) {
+		txn_pool = t->next;
+		txn_npool--;
+		tab = t->tab;
+		order = t->order;
+	} else if ((t = malloc(sizeof(*t))) == NULL) {
 		return NULL;
+	}
+	memset(t, 0, sizeof(*t));
+	t->tab = tab;
+	t->order = order;
 	t->id = id;
 	t->conn = c;
 	return t;
@@ -32,8 +64,7 @@ evrec_free_list(struct evrec *e)
 
 	for (; e != NULL; e = next) {
 		next = e->next;
-		free(e->perms);
-		free(e);
+		evrec_free(e);
 	}
 }
 
@@ -42,8 +73,19 @@ txn_free(struct txn *t)
 {
 	if (t == NULL)
 		return;
-	ntab_free(&t->tab);
 	evrec_free_list(t->events);
+	t->events = NULL;
+	if (txn_npool < TXN_POOLMAX && t->tab.nb <= TXN_KEEP_NB &&
+	    !t->tab.borrowed && t->order.cap <= TXN_KEEP_BUF) {
+		ntab_clear(&t->tab);
+		t->order.len = 0;
+		t->next = txn_pool;
+		txn_pool = t;
+		txn_npool++;
+		return;
+	}
+	ntab_free(&t->tab);
+	buf_free(&t->order);
 	free(t);
 }
 
@@ -67,6 +109,15 @@ txn_room(struct txn *t)
 	return 0;
 }
 
+/* Notes a path's first access (see struct txn's order). */
+static int
+txn_note(struct txn *t, const char *path)
+{
+	if (t->id == 0)
+		return 0;
+	return buf_addstr0(&t->order, path) != 0 ? ENOMEM : 0;
+}
+
 const struct node *
 txn_get(struct txn *t, const char *path, int *err)
 {
@@ -78,14 +129,20 @@ txn_get(struct txn *t, const char *path, int *err)
 			return NULL;
 		if (e->kind == NODE_SET)
 			return e;
-		return store_get(path);
+		/* NODE_READ: the copy taken at first access, or absent. */
+		return e->basegen != 0 ? e : NULL;
 	}
 	g = store_get(path);
 	if (t->id == 0)
 		return g; /* implicit: nothing can intervene before commit */
 	if ((*err = txn_room(t)) != 0)
 		return NULL;
-	r = node_new(path);
+	/*
+	 * The first access keeps a copy: later reads in the transaction see
+	 * the node as it was then, whatever others commit meanwhile (commit
+	 * then fails with EAGAIN).
+	 */
+	r = g != NULL ? node_dup(g) : node_new(path);
 	if (r == NULL) {
 		*err = ENOMEM;
 		return NULL;
@@ -97,29 +154,52 @@ txn_get(struct txn *t, const char *path, int *err)
 		*err = ENOMEM;
 		return NULL;
 	}
-	return g;
+	if ((*err = txn_note(t, path)) != 0)
+		return NULL;
+	return g != NULL ? r : NULL;
 }
 
-struct node *
-txn_modify(struct txn *t, const char *path, int *err)
+/*
+ * The overlay node of path, made writable: a copy of what the transaction
+ * sees, with the same content (as == NULL) or with the permissions and
+ * value as gives (one allocation, not a copy and then its rebuild).
+ */
+struct node_content {
+	const struct xsd_perm *p;
+	uint32_t np;
+	const void *v;
+	size_t vlen;
+};
+
+static struct node *
+txn_cow(struct txn *t, const char *path, const struct node_content *as,
+    int *err)
 {
 	struct node *e = ntab_find(&t->tab, path), *g, *copy;
 
 	*err = 0;
-	if (e != NULL && e->kind == NODE_SET)
+	if (e != NULL && e->kind == NODE_SET) {
+		if (as != NULL &&
+		    (*err = txn_rebuild(t, &e, as->p, as->np, as->v,
+			 as->vlen)) != 0)
+			return NULL;
 		return e;
+	}
 	if (e != NULL && e->kind == NODE_DEL) {
 		*err = ENOENT;
 		return NULL;
 	}
-	g = store_get(path);
+	/* A node already read is changed as the transaction saw it. */
+	g = e != NULL ? (e->basegen != 0 ? e : NULL) : store_get(path);
 	if (g == NULL) {
 		*err = ENOENT;
 		return NULL;
 	}
 	if (e == NULL && (*err = txn_room(t)) != 0)
 		return NULL;
-	copy = node_dup(g);
+	/* as may point into g (or e): build before freeing anything. */
+	copy = as == NULL ? node_dup(g) :
+			    node_make_from(g, as->p, as->np, as->v, as->vlen);
 	if (copy == NULL) {
 		*err = ENOMEM;
 		return NULL;
@@ -133,7 +213,24 @@ txn_modify(struct txn *t, const char *path, int *err)
 		*err = ENOMEM;
 		return NULL;
 	}
+	if (e == NULL && (*err = txn_note(t, path)) != 0)
+		return NULL;
 	return copy;
+}
+
+struct node *
+txn_modify(struct txn *t, const char *path, int *err)
+{
+	return txn_cow(t, path, NULL, err);
+}
+
+struct node *
+txn_set(struct txn *t, const char *path, const struct xsd_perm *p,
+    uint32_t np, const void *v, size_t vlen, int *err)
+{
+	const struct node_content as = { p, np, v, vlen };
+
+	return txn_cow(t, path, &as, err);
 }
 
 /* The caller has checked that path is absent in the transaction's view. */
@@ -184,6 +281,8 @@ txn_create(struct txn *t, const char *path, const struct node *parent,
 		node_free(n);
 		return ENOMEM;
 	}
+	if (e == NULL && (err = txn_note(t, path)) != 0)
+		return err;
 	if (n->nperms > 0 && n->perms[0].id == t->conn->domid)
 		t->node_delta++;
 	*out = n;
@@ -240,7 +339,7 @@ txn_mark_del(struct txn *t, const char *path, struct buf *work)
 		node_free(d);
 		return ENOMEM;
 	}
-	return 0;
+	return txn_note(t, path);
 }
 
 int
@@ -288,6 +387,101 @@ txn_remove(struct txn *t, const char *path)
 	return 0;
 }
 
+/*
+ * The events of a removal, in C xenstored's order: every node of the
+ * subtree, children before their parent (depth first, in child order);
+ * the nodes below the root fire only watches set on themselves.  An
+ * explicit stack of (path, next child offset): no recursion on peer data.
+ */
+int
+txn_remove_events(struct txn *t, const char *root)
+{
+	struct frame {
+		size_t start; /* of its path in paths */
+		uint32_t next; /* offset of the next child to visit */
+	} *st = NULL, *f;
+	struct buf paths = { 0 };
+	size_t depth = 0, cap = 0;
+	const struct node *n;
+	const char *cur;
+	int err = 0;
+
+	st = malloc(16 * sizeof(*st));
+	if (st == NULL || buf_addstr0(&paths, root) != 0)
+		goto nomem;
+	cap = 16;
+	st[0].start = 0;
+	st[0].next = 0;
+	depth = 1;
+	for (;;) {
+		f = &st[depth - 1];
+		cur = (const char *)paths.p + f->start;
+		n = txn_get(t, cur, &err);
+		if (err != 0)
+			goto out;
+		if (n != NULL && f->next < n->kidslen) {
+			const char *kid = n->kids + f->next;
+			size_t start = paths.len;
+
+			f->next += (uint32_t)strlen(kid) + 1;
+			/* Room first: cur points into paths. */
+			if (buf_reserve(&paths, strlen(cur) + strlen(kid) +
+				3) != 0)
+				goto nomem;
+			cur = (const char *)paths.p + f->start;
+			if ((strcmp(cur, "/") == 0 ?
+				    buf_printf(&paths, "/%s", kid) :
+				    buf_printf(&paths, "%s/%s", cur, kid)) !=
+				    0 ||
+			    buf_add(&paths, "", 1) != 0)
+				goto nomem;
+			if (depth == cap) {
+				size_t nc = cap * 2;
+				struct frame *ns = realloc(st,
+				    nc * sizeof(*ns));
+
+				if (ns == NULL)
+					goto nomem;
+				st = ns;
+				cap = nc;
+			}
+			st[depth].start = start;
+			st[depth].next = 0;
+			depth++;
+			continue;
+		}
+		/*
+		 * All children done: the node's own event, then pop it.  A
+		 * node below the root keeps its parent's permissions as the
+		 * walk saw them: the parent goes too (C xenstored judges
+		 * the event by it).
+		 */
+		if (n != NULL) {
+			const struct node *up = NULL;
+			int e2 = 0;
+
+			if (depth > 1)
+				up = txn_get(t, (const char *)paths.p +
+					st[depth - 2].start, &e2);
+			if (e2 != 0 ||
+			    (err = add_event(t, cur, n, depth > 1, up)) != 0) {
+				err = e2 != 0 ? e2 : err;
+				goto out;
+			}
+		}
+		paths.len = f->start;
+		if (--depth == 0)
+			break;
+	}
+	goto out;
+nomem:
+	err = ENOMEM;
+out:
+	free(st);
+	buf_free(&paths);
+	return err;
+}
+
 /* Gives the overlay node *mp other permissions and a value. */
 int
 txn_rebuild(struct txn *t, struct node **mp, const struct xsd_perm *p,
@@ -308,36 +502,64 @@ txn_rebuild(struct txn *t, struct node **mp, const struct xsd_perm *p,
 	return 0;
 }
 
-int
-txn_add_event(struct txn *t, const char *path, const struct node *n,
-    bool recursive)
+static int
+add_event(struct txn *t, const char *path, const struct node *n,
+    bool exact, const struct node *parent)
 {
 	struct evrec *e, **tail = &t->events;
-	size_t len = strlen(path);
+	uint32_t np = n != NULL ? n->nperms : 0;
+	uint32_t npp = parent != NULL ? parent->nperms : 0;
 
 	for (e = t->events; e != NULL; e = e->next) {
 		tail = &e->next;
 		if (strcmp(e->path, path) == 0) {
-			e->recursive = e->recursive || recursive;
+			e->exact = e->exact && exact;
 			return 0;
 		}
 	}
-	e = calloc(1, sizeof(*e) + len + 1);
+	e = evrec_new(path, np, npp);
 	if (e == NULL)
 		return ENOMEM;
-	memcpy(e->path, path, len + 1);
-	e->recursive = recursive;
-	if (n != NULL && n->nperms > 0) {
-		e->perms = calloc(n->nperms, sizeof(*e->perms));
-		if (e->perms == NULL) {
-			free(e);
-			return ENOMEM;
-		}
-		memcpy(e->perms, n->perms, n->nperms * sizeof(*e->perms));
-		e->nperms = n->nperms;
-	}
+	e->exact = exact;
+	e->has_parent = parent != NULL;
+	e->nperms = np;
+	e->npperms = npp;
+	if (np > 0)
+		memcpy(e->perms, n->perms, np * sizeof(*e->perms));
+	if (npp > 0)
+		memcpy(e->pperms, parent->perms, npp * sizeof(*e->pperms));
 	*tail = e;
 	return 0;
+}
+
+int
+txn_add_event(struct txn *t, const char *path, const struct node *n,
+    bool exact)
+{
+	return add_event(t, path, n, exact, NULL);
+}
+
+/* Puts the events in the order their nodes were first accessed. */
+static void
+txn_order_events(struct txn *t)
+{
+	struct evrec *sorted = NULL, **tail = &sorted, **pp, *e;
+	size_t pos;
+
+	for (pos = 0; pos < t->order.len && t->events != NULL;
+	     pos += strlen((char *)t->order.p + pos) + 1) {
+		for (pp = &t->events; (e = *pp) != NULL; pp = &e->next) {
+			if (strcmp(e->path, (char *)t->order.p + pos) == 0) {
+				*pp = e->next;
+				e->next = NULL;
+				*tail = e;
+				tail = &e->next;
+				break;
+			}
+		}
+	}
+	*tail = t->events; /* none should be left */
+	t->events = sorted;
 }
 
 int
@@ -354,6 +576,15 @@ txn_commit(struct txn *t)
 			cur = g != NULL ? g->gen : 0;
 			if (cur != e->basegen)
 				return EAGAIN;
+		}
+	}
+	if (t->id != 0) {
+		struct evrec *ev;
+
+		for (ev = t->events; ev != NULL; ev = ev->next) {
+			e = ntab_find(&t->tab, ev->path);
+			ev->at_commit = true;
+			ev->unseen = e != NULL && e->basegen == 0;
 		}
 	}
 	gen = xsd_store.gen + 1;
@@ -388,6 +619,8 @@ txn_commit(struct txn *t)
 		xsd_store.seq++;
 		db_log_end();
 	}
+	if (t->id != 0)
+		txn_order_events(t);
 	watch_defer(t->events);
 	t->events = NULL;
 	return 0;
@@ -447,5 +680,81 @@ txn_revoke_domid(uint32_t domid)
 	ntab_free(&tmp.tab);
 	free(np);
 	buf_free(&paths);
+	return err;
+}
+
+/*
+ * XSA-419: the nodes a released domain owns are removed with everything
+ * below them, so that a later domain with the same id finds none of them.
+ * The tree is walked as C xenstored walks it (from the root, parents
+ * before children, in child order), stopping at each owned node, and the
+ * removals are one committed change set with their watch events.
+ */
+int
+txn_remove_owned(uint32_t domid)
+{
+	/* The daemon itself removes them: as domain 0, bound by nothing. */
+	static struct conn self = { .priv = true, .target = -1 };
+	struct txn tmp;
+	struct buf todo = { 0 }, found = { 0 };
+	size_t pos;
+	int err = 0;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.conn = &self;
+	/* Depth first with an explicit list: children are pushed in
+	 * reverse so that they come out in child order. */
+	if (buf_addstr0(&todo, "/") != 0)
+		return ENOMEM;
+	while (err == 0 && todo.len > 0) {
+		const struct node *n;
+		char *cur;
+		size_t start = todo.len - 1;
+		const char *k;
+
+		while (start > 0 && todo.p[start - 1] != '\0')
+			start--;
+		cur = strdup((const char *)todo.p + start);
+		todo.len = start;
+		if (cur == NULL) {
+			err = ENOMEM;
+			break;
+		}
+		n = store_get(cur);
+		if (n != NULL && n->nperms > 0 && n->perms[0].id == domid &&
+		    strcmp(cur, "/") != 0) {
+			if (buf_addstr0(&found, cur) != 0)
+				err = ENOMEM;
+			free(cur);
+			continue;
+		}
+		for (k = n != NULL && n->kids != NULL ? n->kids + n->kidslen : NULL;
+		     err == 0 && k != NULL && k > n->kids;) {
+			const char *name = k - 1;
+
+			while (name > n->kids && name[-1] != '\0')
+				name--;
+			if ((strcmp(cur, "/") == 0 ?
+				    buf_printf(&todo, "/%s", name) :
+				    buf_printf(&todo, "%s/%s", cur, name)) != 0 ||
+			    buf_add(&todo, "", 1) != 0)
+				err = ENOMEM;
+			k = name;
+		}
+		free(cur);
+	}
+	for (pos = 0; err == 0 && pos < found.len;
+	     pos += strlen((char *)found.p + pos) + 1) {
+		const char *path = (const char *)found.p + pos;
+
+		if ((err = txn_remove_events(&tmp, path)) == 0)
+			err = txn_remove(&tmp, path);
+	}
+	if (err == 0 && tmp.tab.n > 0)
+		err = txn_commit(&tmp);
+	ntab_free(&tmp.tab);
+	evrec_free_list(tmp.events);
+	buf_free(&todo);
+	buf_free(&found);
 	return err;
 }

@@ -32,6 +32,19 @@ u_int		mp_maxid = 0;
 const char	*platform_name = "native";
 
 extern char	idt_stubs[];
+extern char	syscall_entry[];
+
+CTASSERT(__builtin_offsetof(struct pcpu, pc_rsp0) == PC_RSP0_OFF);
+CTASSERT(__builtin_offsetof(struct pcpu, pc_uscratch) == PC_USCRATCH_OFF);
+
+#define CR0_MP		0x00000002
+#define CR0_EM		0x00000004
+#define CR0_TS		0x00000008
+#define CR0_NE		0x00000020
+#define CR4_OSFXSR	0x00000200
+#define CR4_OSXMMEXCPT	0x00000400
+/* Cleared on SYSCALL: interrupts, trap, direction, alignment check, NT. */
+#define SYSCALL_RFLAGS_MASK	0x47700UL
 extern char	boot_stack[];
 static struct gate_descriptor idt[256] __aligned(16);
 static uint64_t	gdt0[NGDT] __aligned(16);
@@ -80,10 +93,13 @@ cpu_setup_tables(struct pcpu *pc)
 	gdt[0] = 0;
 	gdt[1] = 0x00af9a000000ffffULL;		/* 64-bit kernel code */
 	gdt[2] = 0x00cf92000000ffffULL;		/* kernel data */
+	gdt[3] = 0x00cffa000000ffffULL;		/* 32-bit user code (unused) */
+	gdt[4] = 0x00cff2000000ffffULL;		/* user data */
+	gdt[5] = 0x00affa000000ffffULL;		/* 64-bit user code */
 	/* 16-byte available 64-bit TSS descriptor. */
-	gdt[3] = (sizeof(struct amd64tss) - 1) | ((uint64_t)(tss & 0xffffff) << 16) |
+	gdt[6] = (sizeof(struct amd64tss) - 1) | ((uint64_t)(tss & 0xffffff) << 16) |
 	    (0x89ULL << 40) | ((uint64_t)((tss >> 24) & 0xff) << 56);
-	gdt[4] = tss >> 32;
+	gdt[7] = tss >> 32;
 	pc->pc_tss->tss_iobase = sizeof(struct amd64tss);
 
 	rd.rd_limit = NGDT * 8 - 1;
@@ -101,6 +117,25 @@ cpu_setup_tables(struct pcpu *pc)
 
 	pc->pc_self = pc;
 	wrmsr(MSR_GSBASE, (uint64_t)pc);
+	wrmsr(MSR_KGSBASE, 0);
+
+	/* System calls enter at syscall_entry on the kernel selectors. */
+	wrmsr(MSR_STAR, ((uint64_t)GSEL_UCODE32 << 48) |
+	    ((uint64_t)GSEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_SFMASK, SYSCALL_RFLAGS_MASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+
+	/*
+	 * SSE for user code (the kernel itself never touches the FPU, it is
+	 * built with -mgeneral-regs-only): fxsave/fxrstor state, no XSAVE, so
+	 * user programs see no AVX and the state stays 512 bytes.
+	 */
+	__asm__ __volatile__("movq %0, %%cr0" :: "r"((rcr0() & ~(CR0_EM | CR0_TS)) |
+	    CR0_MP | CR0_NE) : "memory");
+	load_cr4(rcr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	__asm__ __volatile__("fninit");
+	pc->pc_fpthread = NULL;
 }
 
 /* Reads the memory map through the current hook and sanitises it. */

@@ -2,10 +2,15 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * Exceptions: a caught trap resumes at its catch point; anything else is
- * reported with the registers and a backtrace, then panics.
+ * reported with the registers and a backtrace, then panics.  Page faults
+ * at user addresses in a process go to vm_fault first; a trap from user
+ * mode that nothing resolves becomes the faulting thread's signal.  Every
+ * return to user mode passes through userret (signals, time slices).
  */
 #include <sys/param.h>
 #include <sys/cons.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/pcpu.h>
 #include <sys/proc.h>
@@ -16,7 +21,19 @@
 #include <machine/intr.h>
 #include <machine/md_var.h>
 #include <machine/trap.h>
+#include <machine/pmap.h>
 #include <machine/vmparam.h>
+
+#include <vm/vm_map.h>
+
+#include <asm/signal.h>
+#include <asm/siginfo.h>
+
+#include "../../kern/kern_proc_priv.h"
+
+#define PGEX_P		0x01	/* protection violation (page present) */
+#define PGEX_W		0x02
+#define PGEX_I		0x10	/* instruction fetch */
 
 static const char *const trap_names[32] = {
 	[T_DIVIDE] = "divide error", [T_DEBUG] = "debug",
@@ -116,18 +133,113 @@ trap_report(struct trapframe *tf)
 	db_backtrace(tf->tf_rbp, 16);
 }
 
+/* Resolves a page fault at a user address; true if the access may retry. */
+static bool
+trap_pfault(struct thread *td, struct trapframe *tf, uint64_t va, int *errp)
+{
+	int prot;
+
+	prot = (tf->tf_err & PGEX_W) ? VM_PROT_WRITE :
+	    (tf->tf_err & PGEX_I) ? VM_PROT_EXEC : VM_PROT_READ;
+	/* Interrupts as the faulting code had them: vm_fault may block. */
+	if (tf->tf_rflags & PSL_I)
+		enable_intr();
+	*errp = vm_fault(td->td_proc->p_vmspace, va, prot, NULL);
+	disable_intr();
+	return (*errp == 0);
+}
+
+static int	trap_user_log;
+TUNABLE_INT("debug.user_traps", &trap_user_log,
+    "print each trap of user code that becomes a signal (2: and the map)");
+
+/* A trap in user code nothing resolved: the thread's signal. */
+static void
+trap_user(struct thread *td, struct trapframe *tf, uint64_t va, int pferr)
+{
+	int sig, code;
+
+	if (trap_user_log) {
+		printf("user trap %lu: %s (pid %d tid %d) rip %#lx addr %#lx "
+		    "err %#lx rsp %#lx fault error %d\n", tf->tf_trapno,
+		    td->td_proc->p_comm, td->td_proc->p_pid, td->td_utid,
+		    tf->tf_rip, va, tf->tf_err, tf->tf_rsp, pferr);
+		if (trap_user_log > 1 && tf->tf_trapno == T_PAGEFLT)
+			vm_map_print_near(td->td_proc->p_vmspace, va);
+	}
+
+	switch (tf->tf_trapno) {
+	case T_PAGEFLT:
+		sig = pferr == ENOMEM || pferr == EIO ? SIGBUS : SIGSEGV;
+		code = (tf->tf_err & PGEX_P) ? SEGV_ACCERR : SEGV_MAPERR;
+		break;
+	case T_PRIVINFLT:
+		sig = SIGILL;
+		code = ILL_ILLOPN;
+		va = tf->tf_rip;
+		break;
+	case T_DIVIDE:
+		sig = SIGFPE;
+		code = FPE_INTDIV;
+		va = tf->tf_rip;
+		break;
+	case T_XMM:
+	case 16:
+		sig = SIGFPE;
+		code = 0;
+		va = tf->tf_rip;
+		break;
+	case T_BPTFLT:
+	case T_DEBUG:
+		sig = SIGTRAP;
+		code = SI_KERNEL;
+		va = 0;
+		break;
+	default:
+		/* #GP and the rest: privileged instruction, bad segment... */
+		sig = SIGSEGV;
+		code = SI_KERNEL;
+		va = 0;
+		break;
+	}
+	enable_intr();
+	trapsignal(td, sig, code, va);
+}
+
 void
 trap_dispatch(struct trapframe *tf)
 {
 	struct thread *td;
 	struct trap_catch *tc;
+	uint64_t va = 0;
+	int pferr = 0;
 
 	if (tf->tf_trapno >= 32) {
 		intr_dispatch(tf);
+		if (TRAPF_USERMODE(tf))
+			userret(curthread, tf);
 		return;
 	}
 
 	td = curthread;
+	if (tf->tf_trapno == T_PAGEFLT && td != NULL && td->td_proc != NULL &&
+	    (va = rcr2()) < VM_MAXUSER_ADDRESS) {
+		if (trap_pfault(td, tf, va, &pferr)) {
+			if (TRAPF_USERMODE(tf))
+				userret(td, tf);
+			return;
+		}
+	}
+	if (TRAPF_USERMODE(tf) && tf->tf_trapno != T_NMI &&
+	    tf->tf_trapno != T_DOUBLEFLT && tf->tf_trapno != T_MCHK) {
+		KASSERT(td->td_proc != NULL, ("user trap on kernel thread %s",
+		    td->td_name));
+		if (tf->tf_trapno != T_PAGEFLT)
+			va = 0;
+		trap_user(td, tf, va, pferr);
+		userret(td, tf);
+		return;
+	}
 	tc = trap_catch_pending();
 	if (tc != NULL && tf->tf_trapno != T_DOUBLEFLT && tf->tf_trapno != T_NMI) {
 		/* Expected trap: record it and resume at the catch point. */

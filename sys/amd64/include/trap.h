@@ -4,8 +4,10 @@
 #ifndef _MACHINE_TRAP_H_
 #define _MACHINE_TRAP_H_
 
+#ifndef __ASSEMBLER__
 #include <sys/types.h>
 #include <machine/setjmp.h>
+#endif
 
 #define T_DIVIDE	0
 #define T_DEBUG		1
@@ -23,7 +25,9 @@
 #define T_PAGEFLT	14
 #define T_MCHK		18
 #define T_XMM		19
+#define T_SYSCALL	512	/* not a vector: the frame of a SYSCALL */
 
+#ifndef __ASSEMBLER__
 /*
  * Trap recovery: a thread that expects a trap (a probe of a maybe-absent
  * MSR, a test that provokes #UD or #PF) arms a catch; the trap handler then
@@ -53,5 +57,14 @@ void	trap_catch_disarm(void);
 /* The catch a trap taken here and now would resume at, or NULL. */
 struct trap_catch *trap_catch_pending(void);
 #define trap_catch_arm(tc)	(trap_catch_set(tc), ksetjmp(&(tc)->tc_jb))
+
+struct thread;
+struct trapframe;
+#define TRAPF_USERMODE(tf)	(((tf)->tf_cs & 3) != 0)
+/* Leaves for user mode through the frame, interrupts off; never returns. */
+void	user_enter(struct trapframe *) __dead2;
+/* C side of syscall_entry: the dispatcher, then userret; 1: SYSRET may return. */
+int	syscall_handler(struct trapframe *);
+#endif /* !__ASSEMBLER__ */
 
 #endif /* !_MACHINE_TRAP_H_ */

@@ -212,14 +212,17 @@ KTEST(md_disk_registry)
 {
 	struct md_args ma = { .ma_size = MDT_SIZE };
 	struct md_softc *a, *b;
-	struct disk dup;
+	struct disk dup, *found;
 	char name[DISK_NAMELEN];
 	int error;
 
 	error = md_create(&ma, &a);
 	KT_ASSERT(error == 0, "md_create: %d", error);
 	strlcpy(name, md_disk(a)->d_ident, sizeof(name));
-	KT_CHECK(disk_find(name) == md_disk(a), "%s not found", name);
+	found = disk_find(name);
+	KT_CHECK(found == md_disk(a), "%s not found", name);
+	if (found != NULL)
+		disk_rele(found);
 	dup = *md_disk(a);
 	dup.d_created = false;
 	KT_CHECK(disk_create(&dup) == EEXIST, "a second %s was registered", name);

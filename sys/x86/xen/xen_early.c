@@ -21,6 +21,7 @@
 #include <x86/xen/hypercall.h>
 #include <x86/xen/xen_cpuid.h>
 #include <x86/xen/xen_hooks.h>
+#include <x86/xen/xen_hvm.h>
 
 #include <xen/arch-x86/cpuid.h>
 #include <xen/arch-x86/hvm/start_info.h>
@@ -30,24 +31,10 @@
 
 struct xen_guest_info	xen_guest;
 
-/* The base leaf of Xen's block (0 if none); *maxp is its EAX. */
-static u_int
-xen_cpuid_find(u_int *maxp)
+static void
+cpuid_insn(void *arg __unused, u_int leaf, u_int regs[4])
 {
-	u_int regs[4];
-
-	for (u_int base = XEN_CPUID_FIRST_LEAF; base < XEN_CPUID_FIRST_LEAF + 0x10000;
-	    base += 0x100) {
-		do_cpuid(base, regs);
-		if (regs[1] == XEN_CPUID_SIGNATURE_EBX &&
-		    regs[2] == XEN_CPUID_SIGNATURE_ECX &&
-		    regs[3] == XEN_CPUID_SIGNATURE_EDX &&
-		    xen_cpuid_has_leaf(base, regs[0], 2)) {
-			*maxp = regs[0];
-			return (base);
-		}
-	}
-	return (0);
+	do_cpuid(leaf, regs);
 }
 
 /* Xen wrote the page if the first stub is no longer our -ENOSYS filler. */
@@ -147,11 +134,14 @@ xen_probe(struct bootinfo *bi)
 {
 	u_int regs[4], max_leaf = 0;
 
-	xen_guest.cpuid_base = xen_cpuid_find(&max_leaf);
+	xen_guest.cpuid_base = xen_cpuid_scan(cpuid_insn, NULL, &max_leaf);
 	if (xen_guest.cpuid_base == 0)
 		return (false);
 	xen_guest.present = true;
 	xen_guest.initial_domain = (bi->loader_flags & SIF_INITDOMAIN) != 0;
+	xen_guest.hvm = xen_hvm_detect(bi);
+	if (xen_guest.hvm)
+		xen_hvm_early();
 
 	do_cpuid(xen_guest.cpuid_base + 1, regs);
 	xen_guest.version_major = regs[0] >> 16;
@@ -171,9 +161,10 @@ xen_probe(struct bootinfo *bi)
 	}
 
 	cons_register(&xen_early_cons);
-	printf("Xen %u.%u detected (CPUID base %#x), %s, hypercall page %s\n",
+	printf("Xen %u.%u detected (CPUID base %#x), %s %s, hypercall page %s\n",
 	    xen_guest.version_major, xen_guest.version_minor,
-	    xen_guest.cpuid_base, xen_guest.initial_domain ? "dom0" : "domU",
+	    xen_guest.cpuid_base, xen_guest.hvm ? "HVM" : "PVH",
+	    xen_guest.initial_domain ? "dom0" : "domU",
 	    xen_guest.hypercall_page_ok ? "installed" : "NOT written by Xen");
 
 	init_ops.parse_memmap = xen_parse_memmap;

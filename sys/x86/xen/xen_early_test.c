@@ -258,7 +258,8 @@ KTEST(xen_apic_unsupported_hook_panics)
 /* The upcall path in use is the one asked for (xen.upcall, default percpu). */
 KTEST(xen_upcall_mode)
 {
-	bool want_callback = strstr_simple(kern_cmdline, "xen.upcall=callback") != NULL;
+	bool want_callback = strstr_simple(kern_cmdline, "xen.upcall=callback") != NULL ||
+	    kt_xen_refuse_asked("percpu");
 	uint64_t n = 0;
 	u_int cpu;
 

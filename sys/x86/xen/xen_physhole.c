@@ -16,6 +16,10 @@
 /* Stay below the local APIC / IO-APIC window at the top of 4 GiB. */
 #define HOLE_LIMIT	0xfc000000UL
 
+/*
+ * The next free address, advanced with compare-and-swap: backends allocate
+ * ring space from their own threads, concurrently with each other.
+ */
 static vm_paddr_t	hole_next;
 
 static bool
@@ -30,30 +34,43 @@ range_free(vm_paddr_t base, vm_size_t len)
 	return (true);
 }
 
+/* Where the holes start: above every RAM range below the limit. */
+static vm_paddr_t
+hole_base(void)
+{
+	vm_paddr_t top = 0;
+
+	for (int i = 0; i < phys_memmap.count; i++) {
+		const struct memmap_entry *e = &phys_memmap.ent[i];
+
+		if (e->type == MEMMAP_RAM && e->base < HOLE_LIMIT &&
+		    e->base + e->len > top)
+			top = e->base + e->len;
+	}
+	return (roundup2(top, 0x200000UL));
+}
+
 vm_paddr_t
 xen_hole_alloc(u_long npages)
 {
 	vm_size_t len = ptoa(npages);
+	vm_paddr_t pa, zero = 0;
 
-	if (hole_next == 0) {
-		vm_paddr_t top = 0;
-
-		/* Start above every RAM range that sits below the limit. */
-		for (int i = 0; i < phys_memmap.count; i++) {
-			const struct memmap_entry *e = &phys_memmap.ent[i];
-
-			if (e->type == MEMMAP_RAM && e->base < HOLE_LIMIT &&
-			    e->base + e->len > top)
-				top = e->base + e->len;
-		}
-		hole_next = roundup2(top, 0x200000UL);
+	pa = __atomic_load_n(&hole_next, __ATOMIC_ACQUIRE);
+	if (pa == 0) {
+		/* Every racer computes the same base; one store wins. */
+		(void)__atomic_compare_exchange_n(&hole_next, &zero, hole_base(),
+		    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		pa = __atomic_load_n(&hole_next, __ATOMIC_ACQUIRE);
 	}
-	while (hole_next + len <= HOLE_LIMIT) {
-		vm_paddr_t pa = hole_next;
-
-		hole_next += len;
+	while (pa + len <= HOLE_LIMIT) {
+		/* On failure pa is reloaded with the winner's value. */
+		if (!__atomic_compare_exchange_n(&hole_next, &pa, pa + len, false,
+		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;
 		if (range_free(pa, len))
 			return (pa);
+		pa += len;
 	}
 	return (PHYS_NONE);
 }

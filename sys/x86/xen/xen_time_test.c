@@ -249,13 +249,14 @@ KTEST(xen_early_delay_on_pvclock)
  * previous one included), beyond MONO_TOL_NS.  Without
  * XEN_PVCLOCK_TSC_STABLE_BIT Xen promises no more than "close": each
  * vCPU's record is anchored on the calibration of the physical CPU it last
- * ran on, and in the lab (TCG) records have been seen up to 0.56 ms apart,
- * which is what the clamp of xen_pvclock_ns() hides.  A record that is
- * stale, or read with a wrong scale or from another CPU's slot, drifts by
- * far more within the test.
+ * ran on, and in the lab (TCG) records have been seen 0.56 ms apart, and
+ * 2.74 ms on a loaded CI host; the clamp of xen_pvclock_ns() hides that.
+ * Xen recalibrates each CPU once per 1 s epoch, so a record that is stale
+ * (not extrapolated), read with a wrong scale or from another CPU's slot
+ * errs by a good part of that epoch: far more than MONO_TOL_NS.
  */
 #define MONO_READS	5000
-#define MONO_TOL_NS	2000000
+#define MONO_TOL_NS	20000000
 
 static volatile uint64_t mono_global;
 static volatile int64_t	mono_worst;	/* largest backward step, ns */

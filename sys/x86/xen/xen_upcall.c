@@ -26,6 +26,7 @@
 #include <x86/xen/hypercall.h>
 #include <x86/xen/xen_hooks.h>
 
+#include <xen/errno.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/xen_evtchn.h>
@@ -93,6 +94,8 @@ set_percpu_vector(u_int vcpu)
 		.vcpu = vcpu, .vector = (uint8_t)xen_upcall_vector
 	};
 
+	if (xen_refused("percpu"))
+		return (-XEN_ENOSYS);	/* as Xen before 4.6 answers */
 	return (HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv));
 }
 
@@ -107,17 +110,28 @@ xen_upcall_init(void)
 	if (error != 0)
 		return (error);
 	/* The per-vCPU vector is acknowledged through x2APIC, so it needs one. */
-	do_cpuid(1, regs);
-	if ((regs[2] & CPUID2_X2APIC) != 0 && xen_upcall_mode[0] != 'c') {
-		xen_upcall_percpu = true;
-		if (xen_upcall_cpu_setup(0) == 0)
-			return (0);
-		xen_upcall_percpu = false;
-	}
 	hp.domid = DOMID_SELF;
 	hp.index = HVM_PARAM_CALLBACK_IRQ;
 	hp.value = ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
 	    xen_upcall_vector;
+	do_cpuid(1, regs);
+	if ((regs[2] & CPUID2_X2APIC) != 0 && xen_upcall_mode[0] != 'c') {
+		xen_upcall_percpu = true;
+		if (xen_upcall_cpu_setup(0) == 0) {
+			/*
+			 * The toolstack takes an HVM guest without a callback
+			 * for one without PV drivers and refuses xl shutdown
+			 * and reboot.  Xen prefers a vCPU's own vector to it,
+			 * so the global one stays unused.
+			 */
+			if (xen_guest.hvm &&
+			    (error = HYPERVISOR_hvm_op(HVMOP_set_param, &hp)) != 0)
+				printf("xen: HVM: callback not registered (%d): "
+				    "the toolstack will see no PV drivers\n", error);
+			return (0);
+		}
+		xen_upcall_percpu = false;
+	}
 	return (xen_to_errno(HYPERVISOR_hvm_op(HVMOP_set_param, &hp)));
 }
 

@@ -25,6 +25,8 @@
 #include <sys/systm.h>
 
 #include <xen/xen.h>
+#include <xen/xenbus/xenbus_path.h>
+#include <xen/xenbus/xenbus_subr.h>
 #include <xen/xenbus/xenbusvar.h>
 #include <xen/xenstore.h>
 
@@ -64,78 +66,6 @@ struct xenbusb_softc {
 };
 
 static device_t	xenbus_front_dev;	/* the domain's own bus (unit 0) */
-
-METHOD_DESC_DEFINE(xenbus_otherend_changed, xenbus_generic_otherend_changed);
-
-/* A type or id: a short name of letters, digits, '-' and '_'. */
-static bool
-xenbus_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= XENBUS_NAME_MAX)
-		return (false);
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-			return (false);
-	}
-	return (true);
-}
-
-/* An absolute xenstore path of printable characters, no empty component. */
-static bool
-xenbus_path_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 2 || n >= XENBUS_PATH_MAX || s[0] != '/' || s[n - 1] == '/')
-		return (false);
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] > '~' || (s[i] == '/' && s[i + 1] == '/'))
-			return (false);
-	return (true);
-}
-
-/* Reads dir/node into buf (size bytes); ENAMETOOLONG if it does not fit. */
-static int
-xenbus_read_str(const char *dir, const char *node, char *buf, size_t size)
-{
-	char *v;
-	size_t len;
-	int error;
-
-	if ((error = xs_read(XST_NIL, dir, node, &v, &len)) != 0)
-		return (error);
-	if (len >= size || strlen(v) != len)
-		error = ENAMETOOLONG;
-	else
-		strlcpy(buf, v, size);
-	free(v, M_XENSTORE);
-	return (error);
-}
-
-/* Reads a state node: ENOENT means Unknown; EINVAL if it does not parse. */
-static int
-xenbus_read_state(const char *dir, XenbusState *st)
-{
-	char *v;
-	size_t len;
-	int error;
-
-	error = xs_read(XST_NIL, dir, "state", &v, &len);
-	if (error == ENOENT) {
-		*st = XenbusStateUnknown;
-		return (0);
-	}
-	if (error != 0)
-		return (error);
-	error = xenbus_state_parse(v, len, st);
-	free(v, M_XENSTORE);
-	return (error);
-}
 
 /* Hands the other end's new state to the driver, or follows the protocol. */
 static void
@@ -359,8 +289,8 @@ xenbusb_root_cb(struct xs_watch *w, const char *path __unused)
 	xenbus_rescan(((struct xenbusb_softc *)w->arg)->dev);
 }
 
-int
-xenbus_set_state(device_t dev, XenbusState st)
+static int
+xenbusb_set_state(device_t bus __unused, device_t dev, XenbusState st)
 {
 	struct xenbus_child *c = device_get_ivars(dev);
 	struct xenbusb_softc *sc = c->sc;
@@ -394,26 +324,6 @@ xenbus_set_state(device_t dev, XenbusState st)
 	return (error);
 }
 
-void
-xenbus_generic_otherend_changed(device_t dev, XenbusState other)
-{
-	switch (xenbus_state_action(XENBUS_FRONTEND, xenbus_get_state(dev), other)) {
-	case XENBUS_ACT_CLOSE:
-		if (xenbus_set_state(dev, XenbusStateClosing) == 0)
-			(void)xenbus_set_state(dev, XenbusStateClosed);
-		break;
-	case XENBUS_ACT_CLOSED:
-		(void)xenbus_set_state(dev, XenbusStateClosed);
-		break;
-	case XENBUS_ACT_RECONNECT:
-		(void)xenbus_set_state(dev, XenbusStateInitialising);
-		break;
-	default:
-		/* Connecting needs a driver. */
-		break;
-	}
-}
-
 static int
 xenbusb_read_ivar(device_t bus, device_t child, int which, uintptr_t *result)
 {
@@ -440,6 +350,9 @@ xenbusb_read_ivar(device_t bus, device_t child, int which, uintptr_t *result)
 		return (0);
 	case XENBUS_IVAR_OTHEREND_STATE:
 		*result = (uintptr_t)c->otherend_state;
+		return (0);
+	case XENBUS_IVAR_ROLE:
+		*result = XENBUS_FRONTEND;
 		return (0);
 	}
 	return (ENOENT);
@@ -509,19 +422,12 @@ xenbusb_attach(device_t dev)
 	struct xenbusb_softc *sc = device_get_softc(dev);
 	struct xenbus_children reap = TAILQ_HEAD_INITIALIZER(reap);
 	const char *dir = device_get_ivars(dev);
-	char *home;
-	u_int domid;
 	int error;
 
 	sc->dev = dev;
 	TAILQ_INIT(&sc->children);
-	if ((error = xs_domid(&domid)) != 0 ||
-	    (error = xs_get_domain_path(domid, &home)) != 0)
-		return (error);
-	if ((size_t)snprintf(sc->root, sizeof(sc->root), "%s/%s", home,
-	    dir != NULL ? dir : "device") >= sizeof(sc->root))
-		error = ENAMETOOLONG;
-	free(home, M_XENSTORE);
+	error = xenbus_home_path(dir != NULL ? dir : "device", sc->root,
+	    sizeof(sc->root));
 	if (error != 0)
 		return (error);
 	mtx_init(&sc->lock, "xenbus", NULL, MTX_DEF | MTX_RECURSE);
@@ -579,6 +485,7 @@ static const struct device_method xenbusb_methods[] = {
 	DEVMETHOD(device_detach, xenbusb_detach),
 	DEVMETHOD(bus_read_ivar, xenbusb_read_ivar),
 	DEVMETHOD(bus_print_child, xenbusb_print_child),
+	DEVMETHOD(xenbus_bus_set_state, xenbusb_set_state),
 	DEVMETHOD_END
 };
 

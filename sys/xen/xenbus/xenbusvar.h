@@ -8,8 +8,14 @@
  * other end's state reaches it through XENBUS_OTHEREND_CHANGED, called in
  * the xenstore watch thread (it may sleep and use xenstore).  A device with
  * no driver stays enumerated and unattached, and still follows the closing
- * protocol (so the toolstack can unplug it).  Backends (a later bus) share
- * the state rules of xenbus_state.h.
+ * protocol (so the toolstack can unplug it).
+ *
+ * The backend bus ("xenbusb_back", xenbusb_back.h) enumerates
+ * backend/<type>/<frontid>/<devid> of this domain (a driver domain or dom0)
+ * with the same ivars seen from the other side: NODE is our backend
+ * directory, ID the device id, OTHEREND_* the frontend; ROLE tells them
+ * apart.  The same method, XENBUS_OTHEREND_CHANGED, reports the frontend's
+ * state, and xenbus_set_state() checks the backend rules.
  */
 #ifndef _XEN_XENBUS_XENBUSVAR_H_
 #define _XEN_XENBUS_XENBUSVAR_H_
@@ -28,6 +34,7 @@ enum {
 	XENBUS_IVAR_OTHEREND_ID,	/* the other end's domain id */
 	XENBUS_IVAR_OTHEREND_PATH,	/* the other end's node */
 	XENBUS_IVAR_OTHEREND_STATE,	/* its XenbusState as last read */
+	XENBUS_IVAR_ROLE,		/* enum xenbus_role (frontend if unset) */
 };
 
 /* Bounds on what the toolstack may make us hold. */
@@ -49,11 +56,15 @@ void	xenbus_generic_otherend_changed(device_t dev, XenbusState newstate);
 
 /*
  * Switches our state: writes <node>/state unless it already holds 'st'.
- * EINVAL if the change is illegal for a frontend (xenbus_state.h), ENOENT
+ * EINVAL if the change is illegal for our role (xenbus_state.h), ENOENT
  * if our node is gone (the toolstack removed the device: never recreate
  * it), or xenstore's error.  Thread context.
  */
 int	xenbus_set_state(device_t dev, XenbusState st);
+
+/* Bus method behind xenbus_set_state(). */
+typedef int	xenbus_bus_set_state_t(device_t bus, device_t child, XenbusState st);
+METHOD_DESC_DECLARE(xenbus_bus_set_state);
 
 static inline uintptr_t
 xenbus_ivar(device_t dev, int which)
@@ -97,6 +108,11 @@ static inline XenbusState
 xenbus_get_otherend_state(device_t dev)
 {
 	return ((XenbusState)xenbus_ivar(dev, XENBUS_IVAR_OTHEREND_STATE));
+}
+static inline enum xenbus_role
+xenbus_get_role(device_t dev)
+{
+	return ((enum xenbus_role)xenbus_ivar(dev, XENBUS_IVAR_ROLE));
 }
 
 /*

@@ -29,9 +29,10 @@ bf_case order0 "blkback max_ring_page_order=0: the guest uses a one-page ring (r
 bf_case order2 "blkback max_ring_page_order=2: the guest uses a four-page ring, integrity clean"
 bf_case queues2 "blkback max_queues=2: the guest (2 vCPUs) uses two queues, integrity clean"
 bf_case nopersist "blkback feature_persistent=0: no persistent grants offered, the guest still negotiates and runs clean"
+bf_case persist "blkback feature_persistent=1: both ends agree, the guest's pool pages are mapped by blkback, no bounces, integrity clean"
 
 atf_init_test_cases() {
-	for r in default order0 order2 queues2 nopersist; do
+	for r in default order0 order2 queues2 nopersist persist; do
 		atf_add_test_case "feat_$r"
 	done
 }

@@ -3,7 +3,9 @@
 # in the same Xen as domu_ktests): xvda is a loop device on a tmpfs file in
 # dom0, which blkback offers flush and discard for; the guest negotiates
 # them and its xbd_flush_aligned ktest sends one flush, which blkback's own
-# counter (statistics/f_req) must show.  Verdicts from
+# counter (statistics/f_req) must show; xbd_discard_granules sends one
+# discard on blkback's granules (ds_req=1), whose bytes dom0 finds zeroed
+# in the file.  Verdicts from
 # steps/domu-blkflush/blkflush.txt.
 
 . "$(atf_get_srcdir)/lab-atf.subr"
@@ -27,14 +29,24 @@ offered_body() {
 
 atf_test_case flush_seen
 flush_seen_head() {
-	atf_set descr "The guest's one cache flush is counted by blkback (f_req=1, ds_req=0)"
+	atf_set descr "The guest's one cache flush is counted by blkback (f_req=1)"
 	atf_set timeout 900
 }
 flush_seen_body() {
 	bl_check flush_seen stats.txt
 }
 
+atf_test_case discard_seen
+discard_seen_head() {
+	atf_set descr "The guest's discard on blkback's granules is counted once (ds_req=1, the misaligned one refused in the guest) and the range is zeroes in dom0's file"
+	atf_set timeout 900
+}
+discard_seen_body() {
+	bl_check discard_seen stats.txt
+}
+
 atf_init_test_cases() {
 	atf_add_test_case offered
 	atf_add_test_case flush_seen
+	atf_add_test_case discard_seen
 }

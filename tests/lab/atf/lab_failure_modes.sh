@@ -11,8 +11,9 @@
 #
 # Three run-lab invocations, each once per `make test` (make lab-reset drops
 # them), under build/lab-runs/current/failmode-*:
-#   domu   failmode-hang + failmode-triplefault in one Xen boot, guest
-#          timeout FM_GUEST_S (about 25 s)
+#   domu   failmode-hang + failmode-triplefault + failmode-rc (a guest that
+#          passes under a dom0 script exiting 3) in one Xen boot, guest
+#          timeout FM_GUEST_S (about 30 s)
 #   panic  -x dom0=pvh: Xen panics before dom0 (about 5 s)
 #   dom0   failmode-dom0-hang: the test kernel hanging as PVH dom0, stopped
 #          by run-lab's own deadline (LAB_TIMEOUT=4 there; about 10 s)
@@ -62,7 +63,7 @@ fm_run() {
 
 fm_run_domu() {
 	fm_run domu -k "$(lab_top)/build/lab/testkernel/kernel" \
-	    -e "LAB_FAILMODE_GUEST_S=$FM_GUEST_S" -e "LAB_FAILMODE_TF_S=$FM_TF_S" failmode-hang failmode-triplefault
+	    -e "LAB_FAILMODE_GUEST_S=$FM_GUEST_S" -e "LAB_FAILMODE_TF_S=$FM_TF_S" failmode-hang failmode-triplefault failmode-rc
 }
 fm_run_panic() {
 	fm_run panic -k "$(lab_top)/build/lab/testkernel/kernel" -x dom0=pvh failmode-hang
@@ -74,7 +75,7 @@ fm_run_dom0() {
 # lab_step_log (lab-atf.subr) takes a group; ours are the failmode-* runs.
 lab_group_scenarios() {
 	case $1 in
-	failmode-domu) echo "failmode-hang failmode-triplefault" ;;
+	failmode-domu) echo "failmode-hang failmode-triplefault failmode-rc" ;;
 	failmode-panic) echo "failmode-hang" ;;
 	failmode-dom0) echo "failmode-dom0-hang" ;;
 	esac
@@ -216,6 +217,27 @@ domu_triplefault_body() {
 	fm_nothing_left
 }
 
+atf_test_case domu_script_rc
+domu_script_rc_head() {
+	atf_set descr "A step whose guest shows its marker but whose dom0 script exits 3 fails, and the reason gives the status"
+	atf_set timeout 300
+}
+domu_script_rc_body() {
+	fm_run_domu
+	fm_expect_fail
+	d=$run/steps/failmode-rc
+	res=$(cat "$d/result" 2>/dev/null)
+	echo "step result: $res"
+	# The guest did its part: the marker is there.
+	grep -aq '^KTEST-SUMMARY ' "$d/console.log" 2>/dev/null ||
+	    fm_fail "the test kernel's KTEST-SUMMARY is not in $d/console.log: the case proves nothing"
+	grep -q '^LAB-STEP-END failmode-rc rc=3 ' "$run/serial.txt" 2>/dev/null ||
+	    fm_fail "lab-step did not report rc=3 for failmode-rc"
+	[ "$res" = "fail: the step's dom0 script (run.sh) exited with status 3" ] ||
+	    fm_fail "failmode-rc's result does not fail on the script's status: '$res'"
+	fm_nothing_left
+}
+
 atf_test_case xen_panic
 xen_panic_head() {
 	atf_set descr "Xen panics at boot (dom0=pvh without an IOMMU): run-lab stops at once with Xen's panic text as the reason"
@@ -291,6 +313,7 @@ nothing_left_running_body() {
 atf_init_test_cases() {
 	atf_add_test_case domu_hang
 	atf_add_test_case domu_triplefault
+	atf_add_test_case domu_script_rc
 	atf_add_test_case xen_panic
 	atf_add_test_case dom0_hang
 	atf_add_test_case nothing_left_running

@@ -13,6 +13,12 @@
  * not sector-aligned in memory (malloc(9) gives 16-byte alignment), or that
  * spans more pages than a request carries, goes through a page-aligned
  * bounce copy taken from the page allocator for the request's lifetime.
+ *
+ * With persistent grants (both ends wrote feature-persistent=1) no data
+ * page of ours is granted per request: the data is copied through the
+ * queue's pool of pages granted for the connection (blkfront_pgrant.c),
+ * and the indirect pages, granted for the connection anyway, are granted
+ * writable, as blkback then maps everything.
  */
 #include <sys/param.h>
 #include <sys/bio.h>
@@ -56,7 +62,13 @@ xbd_req_finish(struct xbd_queue *q, struct xbd_req *r, int error,
 
 	mtx_assert(&q->xq_mtx, MA_OWNED);
 	KASSERT(r->xr_busy, ("xbd: finishing idle request %p", r));
-	if (r->xr_map->gm_nsegs != 0)
+	if (r->xr_npg != 0) {
+		/* The pool's grants stay: only the data moves. */
+		xbd_pgpool_unload(q->xq_pg, r->xr_pg, r->xr_npg, bp->bio_data,
+		    bp->bio_length, error == 0 && bp->bio_cmd == BIO_READ);
+		r->xr_npg = 0;
+	}
+	if (r->xr_map != NULL && r->xr_map->gm_nsegs != 0)
 		busy = gnttab_dmamap_unload(r->xr_map) == EBUSY;
 	if (busy)
 		/* The backend still maps a page: never reuse it (leaked). */
@@ -93,6 +105,19 @@ xbd_load(struct xbd_queue *q, struct xbd_req *r, struct bio *bp,
 	int flags = bp->bio_cmd == BIO_WRITE ? GNTTAB_DMA_RO : GNTTAB_DMA_RW;
 	int error = E2BIG;
 
+	if (q->xq_pg != NULL) {
+		/* d_maxsize keeps a bio within one request's pages. */
+		u_int n = (u_int)howmany(bp->bio_length, PAGE_SIZE);
+
+		KASSERT(n <= nitems(sb->segs), ("xbd: %u pool pages", n));
+		error = xbd_pgpool_load(q->xq_pg, bp->bio_data, bp->bio_length,
+		    bp->bio_cmd == BIO_WRITE, r->xr_pg, sb->segs);
+		if (error != 0)
+			return (EAGAIN);
+		r->xr_npg = n;
+		*nsegsp = n;
+		return (0);
+	}
 	if (((uintptr_t)bp->bio_data & 511) == 0)
 		error = gnttab_dmamap_load(m, bp->bio_data, bp->bio_length,
 		    flags);
@@ -188,7 +213,12 @@ xbd_issue(struct xbd_queue *q, struct xbd_req *r, struct bio *bp,
 		r->xr_busy = true;
 		r->xr_next = NULL;
 		/* Undo the load; the caller completes bp with error. */
-		if (r->xr_map->gm_nsegs != 0)
+		if (r->xr_npg != 0) {
+			xbd_pgpool_unload(q->xq_pg, r->xr_pg, r->xr_npg, NULL, 0,
+			    false);
+			r->xr_npg = 0;
+		}
+		if (r->xr_map != NULL && r->xr_map->gm_nsegs != 0)
 			(void)gnttab_dmamap_unload(r->xr_map);
 		if (r->xr_bounce != NULL) {
 			phys_free_contig(DMAP_TO_PHYS((vm_offset_t)r->xr_bounce),
@@ -239,8 +269,10 @@ xbd_start(struct xbd_queue *q, struct bio_queue_head *done)
 		q->xq_free = r->xr_next;
 		r->xr_next = NULL;
 	}
-	if (blkring_push(q->xq_ring))
+	if (blkring_push(q->xq_ring)) {
+		q->xq_notifies++;
 		evtchn_notify(q->xq_evtchn);
+	}
 }
 
 struct xbd_done_ctx {
@@ -326,12 +358,8 @@ xbd_intr(void *arg)
 	}
 	mtx_unlock_spin(&q->xq_mtx);
 	xbd_complete_list(&done);
-	if (fatal) {
-		mtx_lock_spin(&sc->sc_wmtx);
-		sc->sc_fatal = true;
-		wakeup(&sc->sc_fatal);
-		mtx_unlock_spin(&sc->sc_wmtx);
-	}
+	if (fatal)
+		xenbus_closer_raise(&sc->sc_closer);
 	evtchn_eoi(q->xq_evtchn);
 }
 
@@ -432,11 +460,19 @@ xbd_queue_connect(struct xbd_queue *q, const struct blkneg *n)
 	q->xq_reqs = mallocarray(nreqs, sizeof(*q->xq_reqs), M_XBD,
 	    M_WAITOK | M_ZERO);
 	q->xq_nreqs = nreqs;
+	/* Enough pages for every request at its largest, taken as needed. */
+	if (n->persistent && (error = xbd_pgpool_create(sc->sc_otherend,
+	    nreqs * n->max_segs, &q->xq_pg)) != 0)
+		goto fail;
 	for (u_int i = 0; i < nreqs; i++) {
 		struct xbd_req *r = &q->xq_reqs[i];
 
-		error = gnttab_dmamap_create(sc->sc_otherend, n->max_segs,
-		    xbd_map_released, q, &r->xr_map);
+		if (n->persistent)
+			r->xr_pg = mallocarray(n->max_segs, sizeof(*r->xr_pg),
+			    M_XBD, M_WAITOK | M_ZERO);
+		else
+			error = gnttab_dmamap_create(sc->sc_otherend,
+			    n->max_segs, xbd_map_released, q, &r->xr_map);
 		if (error != 0)
 			goto fail;
 		if (nind > 0) {
@@ -451,12 +487,17 @@ xbd_queue_connect(struct xbd_queue *q, const struct blkneg *n)
 				r->xr_ind[j] = (void *)PHYS_TO_DMAP(pa +
 				    ptoa(j));
 			r->xr_nind = nind;
-			/* Indirect pages stay granted (read-only) while connected. */
+			/*
+			 * Indirect pages stay granted while connected:
+			 * read-only, unless blkback maps them persistently
+			 * (always writable then).
+			 */
 			error = gnttab_dmamap_create(sc->sc_otherend, nind, NULL,
 			    NULL, &r->xr_indmap);
 			if (error == 0)
 				error = gnttab_dmamap_load(r->xr_indmap,
-				    r->xr_ind[0], ptoa(nind), GNTTAB_DMA_RO);
+				    r->xr_ind[0], ptoa(nind), n->persistent ?
+				    GNTTAB_DMA_RW : GNTTAB_DMA_RO);
 			if (error != 0)
 				goto fail;
 		}
@@ -506,6 +547,17 @@ xbd_queue_teardown(struct xbd_queue *q)
 			r->xr_map->gm_release = NULL;
 			sc->sc_busy_unloads++;
 		}
+		if (r->xr_pg != NULL)
+			free(r->xr_pg, M_XBD);
+	}
+	/*
+	 * Every request is done, so every pool page is back; the backend
+	 * may still map them until it disconnects: the grant KPI defers
+	 * those and the pool frees them once it lets go.
+	 */
+	if (q->xq_pg != NULL) {
+		sc->sc_pg_deferred += xbd_pgpool_destroy(q->xq_pg);
+		q->xq_pg = NULL;
 	}
 	if (q->xq_reqs != NULL)
 		free(q->xq_reqs, M_XBD);

@@ -89,6 +89,7 @@ blkneg_negotiate(const struct blkneg_ours *o, const struct blkneg_backend *b,
 		n->features |= BLKRING_F_BARRIER;
 	if (b->discard)
 		negotiate_discard(b, n);
+	n->persistent_offer = o->persistent;
 	n->persistent = o->persistent && b->persistent;
 	return (0);
 }
@@ -178,7 +179,7 @@ blkneg_nodes(const struct blkneg *n, const grant_ref_t *refs,
 	}
 	/* Without it Linux's blkback takes us for 32-bit x86. */
 	add(&ns, "protocol", XEN_IO_PROTO_ABI_NATIVE);
-	add(&ns, "feature-persistent", n->persistent ? "1" : "0");
+	add(&ns, "feature-persistent", n->persistent_offer ? "1" : "0");
 	*countp = ns.count;
 	return (ns.full ? ENOSPC : 0);
 }

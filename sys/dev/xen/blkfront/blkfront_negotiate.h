@@ -56,7 +56,12 @@ struct blkneg {
 	u_int		indirect_segs;	/* 0: direct requests only */
 	u_int		max_segs;	/* per request, direct or indirect */
 	u_int		features;	/* BLKRING_F_* */
-	bool		persistent;
+	/*
+	 * We write feature-persistent=1; the backend writes its own only when
+	 * it connects, after reading ours, so the offer cannot wait for it.
+	 */
+	bool		persistent_offer;
+	bool		persistent;	/* both said 1: use persistent grants */
 	bool		readonly;	/* VDISK_READONLY: refuse writes */
 	bool		cdrom;
 	bool		removable;
@@ -96,7 +101,7 @@ struct blkneg_node {
  * (never both), event-channel, and for 2 or more queues
  * multi-queue-num-queues with ring refs and event channels under queue-Q/
  * (ring-page-order stays at the top); protocol and feature-persistent
- * always.  refs holds n->queues * n->ring_pages grant refs, queue-major;
+ * (our offer, n->persistent_offer) always.  refs holds n->queues * n->ring_pages grant refs, queue-major;
  * ports one event channel per queue.  Fills out[0..*countp-1]; returns 0,
  * or ENOSPC if max is too small.
  */

@@ -9,6 +9,7 @@
 #include <sys/systm.h>
 
 #include <dev/xen/blkfront/blkfront_ring.h>
+#include <xen/xen_ring_rsp.h>
 
 /* Slot ids travel in 16-bit links; the request formats must fit an entry. */
 CTASSERT(BLKRING_MAX_SLOTS <= 0xffff);
@@ -339,42 +340,40 @@ complete(struct blkring *r, const struct blkif_response *rsp,
 	return (0);
 }
 
+struct blk_consume {
+	struct blkring	*r;
+	blkring_done_fn	*done;
+	void		*arg;
+};
+
+static int
+blk_one(void *arg, const void *rsp)
+{
+	struct blk_consume *c = arg;
+	struct blkring_done d;
+	int error;
+
+	if ((error = complete(c->r, rsp, &d)) != 0)
+		return (error);
+	c->done(c->arg, &d);
+	/* done may not kill the ring, but be safe if it did. */
+	return (c->r->dead ? ENXIO : 0);
+}
+
 int
 blkring_consume(struct blkring *r, blkring_done_fn *done, void *arg)
 {
+	struct xen_ring_rsp rr;
 	struct blkif_response rsp;
-	struct blkring_done d;
-	RING_IDX prod, cons;
+	struct blk_consume c = { r, done, arg };
+	RING_IDX prod;
 	int error;
 
 	if (r->dead)
 		return (ENXIO);
-	for (;;) {
-		/* Read once; everything below works on this copy. */
-		prod = __atomic_load_n(&r->fr.sring->rsp_prod, __ATOMIC_ACQUIRE);
-		cons = r->fr.rsp_cons;
-		/*
-		 * At most one response per request we published; a
-		 * producer behind us wraps to a huge count and fails too.
-		 */
-		if (prod - cons > r->published - cons)
-			return (fail(r, BLKRING_ERR_PROD, 0, prod));
-		while (cons != prod) {
-			RING_COPY_RESPONSE(&r->fr, cons, &rsp);
-			cons++;
-			r->fr.rsp_cons = cons;
-			if ((error = complete(r, &rsp, &d)) != 0)
-				return (error);
-			done(arg, &d);
-			/* done may not kill the ring, but be safe if it did. */
-			if (r->dead)
-				return (ENXIO);
-		}
-		/* RING_FINAL_CHECK_FOR_RESPONSES, on our single read. */
-		r->fr.sring->rsp_event = cons + 1;
-		xen_mb();
-		if (__atomic_load_n(&r->fr.sring->rsp_prod, __ATOMIC_ACQUIRE) ==
-		    cons)
-			return (0);
-	}
+	XEN_RING_RSP_INIT(&rr, &r->fr, r->published);
+	error = xen_ring_consume(&rr, &rsp, sizeof(rsp), blk_one, &c, &prod);
+	if (error == XEN_RING_BADPROD)
+		return (fail(r, BLKRING_ERR_PROD, 0, prod));
+	return (error);
 }

@@ -12,6 +12,7 @@
 #include <sys/disk.h>
 #include <sys/errno.h>
 #include <sys/iotool.h>
+#include <sys/kernel.h>
 #include <sys/ktest.h>
 #include <sys/malloc.h>
 #include <sys/mutex.h>
@@ -20,6 +21,7 @@
 #include <sys/systm.h>
 #include <sys/time.h>
 
+#include <dev/xen/blkfront/blkfront_ktest.h>
 #include <dev/xen/blkfront/blkfront_var.h>
 #include <machine/atomic.h>
 #include <machine/vmparam.h>
@@ -34,8 +36,39 @@ MALLOC_DECLARE(M_XBD);
 #define XBDT_RUNID	0x626c6b31u
 
 /*
- * xbdN once it has connected; NULL at once when the toolstack gave us no
- * disk at all (every scenario but domu-blk), so the tests skip quickly.
+ * A test's disk, referenced (disk(9)); the reference goes back however the
+ * test ends, KT_ASSERT's early return included.
+ */
+static void
+xbdt_rele(struct disk **dpp)
+{
+	if (*dpp != NULL)
+		disk_rele(*dpp);
+	*dpp = NULL;
+}
+#define XBDT_DISK	struct disk *__attribute__((cleanup(xbdt_rele)))
+
+int
+xbdt_softc_new(domid_t dom, struct xbd_softc **scp)
+{
+	struct xbd_softc *sc;
+	struct xbd_queue *q;
+
+	sc = malloc(sizeof(*sc), M_TEMP, M_WAITOK | M_ZERO);
+	sc->sc_otherend = dom;
+	xenbus_closer_init(&sc->sc_closer, NULL);
+	sc->sc_nqueues = 1;
+	q = &sc->sc_queues[0];
+	q->xq_sc = sc;
+	q->xq_sring_pa = PHYS_NONE;
+	*scp = sc;
+	return (xbd_queue_alloc_ring(q, 0));
+}
+
+/*
+ * xbdN once it has connected, referenced; NULL at once when the toolstack
+ * gave us no disk at all (every scenario but domu-blk), so the tests skip
+ * quickly.
  */
 static struct disk *
 xbdt_disk(const char *name)
@@ -65,23 +98,28 @@ xbdt_disk(const char *name)
 static bool
 xbdt_wait_gone(const char *name, u_int ms)
 {
-	for (u_int t = 0; t < ms; t += 50) {
-		if (disk_find(name) == NULL)
+	struct disk *dp;
+
+	for (u_int t = 0; t <= ms; t += 50) {
+		if ((dp = disk_find(name)) == NULL)
 			return (true);
+		disk_rele(dp);
 		(void)tsleep(&xbdt_wait_gone, "xbdgone", 50 * SBT_1MS);
 	}
-	return (disk_find(name) == NULL);
+	return (false);
 }
 
 KTEST(xbd_reattach)
 {
-	struct disk *dp;
+	XBDT_DISK dp = NULL;
 	uint8_t *buf;
 	int error;
 
 	KT_REQUIRE_XEN();
 	if ((dp = xbdt_disk("xbd1")) == NULL)
 		KT_SKIP("no xbd1");
+	/* Our reference would hold its detach up: give it back first. */
+	xbdt_rele(&dp);
 	error = xs_write(XST_NIL, XBDT_LAB, "phase", "ready");
 	KT_ASSERT(error == 0, "report ready: %d", error);
 	KT_ASSERT(xbdt_wait_gone("xbd1", 20000),
@@ -101,6 +139,170 @@ KTEST(xbd_reattach)
 }
 
 /*
+ * xen-blkback unloaded and loaded again under a connected xbd0 (lab
+ * scenario domu-blkreload, ktest.xbd_reload=1; it skips elsewhere).  The
+ * guest and dom0 take turns through data/xbd-lab: the guest's "phase",
+ * dom0's "dom0".
+ *   1. We write run A over the first XBDT_RL_LEN bytes: phase written.
+ *      dom0 finds run A on its RAM disk and says "go".
+ *   2. We read and verify run A in a loop, saying "reading" as the first
+ *      pass starts; dom0 then unbinds blkback from the disk, unloads it
+ *      and loads it again with the same parameters.  The requests on the
+ *      ring wait for the new blkback, which takes the same rings up again
+ *      (Linux 6.1), so every pass is clean and we never reconnect; the
+ *      slowest read (XBD-RELOAD plain max_ms) shows the wait.  dom0 says
+ *      "reloaded" once blkback is Connected again: phase verified.
+ *   3. dom0 does it again with max_ring_page_order=0: the new blkback
+ *      refuses our order-4 rings and closes; xbd0 must go away, return
+ *      to Initialising by itself (the backend is still online) and come
+ *      back on a one-page ring: phase back, and we wait for dom0 to have
+ *      read both ends' nodes ("checked").  Run A must be intact; we
+ *      write and verify run B: phase done, and dom0 finds run B on its
+ *      RAM disk once we are gone.
+ */
+static bool xbdt_reload;
+TUNABLE_BOOL("ktest.xbd_reload", &xbdt_reload,
+    "run ktest xbd_reload (lab scenario domu-blkreload)");
+
+#define XBDT_RL_LEN	(4 * 1024 * 1024)
+#define XBDT_RL_RUNA	0x524c4431u
+#define XBDT_RL_RUNB	0x524c4432u
+
+static int
+xbdt_rl_run(struct disk *dp, int cmd, uint32_t runid,
+    struct iotool_result *ir)
+{
+	struct iotool_args ia;
+
+	iotool_args_init(&ia);
+	ia.ia_cmd = cmd;
+	ia.ia_verify = true;
+	ia.ia_qdepth = 8;
+	ia.ia_length = XBDT_RL_LEN;
+	ia.ia_runid = runid;
+	return (iotool_run(dp, &ia, ir));
+}
+
+/* dom0's word in data/xbd-lab/dom0 is want. */
+static bool
+xbdt_dom0_says(const char *want)
+{
+	char *v;
+	size_t len;
+	bool yes;
+
+	if (xs_read(XST_NIL, XBDT_LAB, "dom0", &v, &len) != 0)
+		return (false);
+	yes = strcmp(v, want) == 0;
+	free(v, M_XENSTORE);
+	return (yes);
+}
+
+#define XBDT_RL_RESULT(ir)						\
+	(uintmax_t)(ir).ir_ios, (uintmax_t)(ir).ir_errors,		\
+	(ir).ir_first_error, (uintmax_t)(ir).ir_bad_crc,		\
+	(uintmax_t)(ir).ir_bad_blkno, (uintmax_t)(ir).ir_stale,		\
+	(intmax_t)(ir).ir_first_bad
+#define XBDT_RL_FMT	"%ju ios, %ju errors (first %d), bad crc %ju, "	\
+	"bad blkno %ju, stale %ju, first bad %jd"
+
+KTEST(xbd_reload)
+{
+	struct iotool_result ir;
+	struct xbd_softc *sc;
+	XBDT_DISK dp = NULL;
+	uint64_t connects, reconnects;
+	uint64_t max_ns = 0;
+	u_int passes = 0;
+	sbintime_t deadline;
+	int error;
+
+	KT_REQUIRE_XEN();
+	if (!xbdt_reload)
+		KT_SKIP("not domu-blkreload (ktest.xbd_reload=1)");
+	dp = xbdt_disk("xbd0");
+	KT_ASSERT(dp != NULL, "no xbd0");
+	sc = dp->d_drv1;
+	connects = sc->sc_connects;
+	reconnects = sc->sc_reconnects;
+	error = xbdt_rl_run(dp, BIO_WRITE, XBDT_RL_RUNA, &ir);
+	KT_ASSERT(error == 0 && iotool_clean(&ir), "run A write: %d, "
+	    XBDT_RL_FMT, error, XBDT_RL_RESULT(ir));
+	error = xs_write(XST_NIL, XBDT_LAB, "phase", "written");
+	KT_ASSERT(error == 0, "report written: %d", error);
+
+	/* 2: verify passes across the plain reload, from dom0's "go" on. */
+	deadline = sbinuptime() + 60 * SBT_1S;
+	while (!xbdt_dom0_says("go")) {
+		KT_ASSERT(sbinuptime() < deadline, "no go from dom0 in 60 s");
+		(void)tsleep(&xbdt_reload, "xbdtgo", 50 * SBT_1MS);
+	}
+	/* dom0 unbinds blkback as soon as it reads this: mid-pass. */
+	error = xs_write(XST_NIL, XBDT_LAB, "phase", "reading");
+	KT_ASSERT(error == 0, "report reading: %d", error);
+	deadline = sbinuptime() + 90 * SBT_1S;
+	while (!xbdt_dom0_says("reloaded")) {
+		KT_ASSERT(sbinuptime() < deadline, "dom0 not done reloading "
+		    "in 90 s (%u passes)", passes);
+		if (xbdt_dom0_says("failed"))
+			KT_FAIL("dom0 gave up (%u passes)", passes);
+		error = xbdt_rl_run(dp, BIO_READ, XBDT_RL_RUNA, &ir);
+		KT_ASSERT(error == 0 && iotool_clean(&ir), "run A verify pass "
+		    "%u across the reload: %d, " XBDT_RL_FMT, passes, error,
+		    XBDT_RL_RESULT(ir));
+		passes++;
+		max_ns = MAX(max_ns, ir.ir_max_ns);
+	}
+	KT_ASSERT(sc->sc_connects == connects && sc->sc_reconnects == reconnects,
+	    "the plain reload made xbd0 reconnect (connects %ju -> %ju)",
+	    (uintmax_t)connects, (uintmax_t)sc->sc_connects);
+	printf("XBD-RELOAD plain passes=%u max_ms=%ju connects=%ju\n", passes,
+	    (uintmax_t)(max_ns / 1000000), (uintmax_t)sc->sc_connects);
+	/* Our reference would hold up the disconnect to come. */
+	xbdt_rele(&dp);
+	error = xs_write(XST_NIL, XBDT_LAB, "phase", "verified");
+	KT_ASSERT(error == 0, "report verified: %d", error);
+
+	/* 3: the reload that refuses our rings. */
+	KT_ASSERT(xbdt_wait_gone("xbd0", 60000),
+	    "xbd0 still there 60 s after reporting verified");
+	dp = disk_wait("xbd0", 60 * SBT_1S);
+	KT_ASSERT(dp != NULL, "xbd0 not back 60 s after it went");
+	KT_ASSERT(dp->d_drv1 == sc, "xbd0 back on another device");
+	KT_ASSERT(sc->sc_connects == connects + 1 &&
+	    sc->sc_reconnects > reconnects, "connects %ju -> %ju, reconnects "
+	    "%ju -> %ju", (uintmax_t)connects, (uintmax_t)sc->sc_connects,
+	    (uintmax_t)reconnects, (uintmax_t)sc->sc_reconnects);
+	KT_ASSERT(sc->sc_neg.ring_order == 0, "back with ring order %u, "
+	    "blkback allows 0", sc->sc_neg.ring_order);
+	/* dom0 looks at both ends' nodes while we are surely connected. */
+	error = xs_write(XST_NIL, XBDT_LAB, "phase", "back");
+	KT_ASSERT(error == 0, "report back: %d", error);
+	deadline = sbinuptime() + 30 * SBT_1S;
+	while (!xbdt_dom0_says("checked")) {
+		KT_ASSERT(sbinuptime() < deadline, "dom0 did not check the "
+		    "nodes in 30 s");
+		(void)tsleep(&xbdt_reload, "xbdtchk", 50 * SBT_1MS);
+	}
+	error = xbdt_rl_run(dp, BIO_READ, XBDT_RL_RUNA, &ir);
+	KT_ASSERT(error == 0 && iotool_clean(&ir), "run A after the "
+	    "reconnect: %d, " XBDT_RL_FMT, error, XBDT_RL_RESULT(ir));
+	error = xbdt_rl_run(dp, BIO_WRITE, XBDT_RL_RUNB, &ir);
+	KT_ASSERT(error == 0 && iotool_clean(&ir), "run B write: %d, "
+	    XBDT_RL_FMT, error, XBDT_RL_RESULT(ir));
+	error = xbdt_rl_run(dp, BIO_READ, XBDT_RL_RUNB, &ir);
+	KT_ASSERT(error == 0 && iotool_clean(&ir), "run B verify: %d, "
+	    XBDT_RL_FMT, error, XBDT_RL_RESULT(ir));
+	printf("XBD-RELOAD refused connects=%ju reconnects=%ju ring-order=%u\n",
+	    (uintmax_t)sc->sc_connects, (uintmax_t)sc->sc_reconnects,
+	    sc->sc_neg.ring_order);
+	(void)xs_write(XST_NIL, XBDT_LAB, "phase", "done");
+	KT_NOTE("plain reload: %u clean passes (slowest read %ju ms); refused "
+	    "rings: reconnected on order 0, run A intact, run B clean", passes,
+	    (uintmax_t)(max_ns / 1000000));
+}
+
+/*
  * Flush and discard on xvdc (domu-blk: a loop device on a tmpfs file,
  * which unlike brd has a write cache and discards): both offered, both
  * completed by the backend; dom0 then counts them in blkback's statistics
@@ -109,7 +311,7 @@ KTEST(xbd_reattach)
  */
 KTEST(xbd_flush_discard)
 {
-	struct disk *dp;
+	XBDT_DISK dp = NULL;
 	uint8_t *buf;
 	size_t len = 64 * 1024, nz = 0;
 	int werr, ferr, derr, rerr;
@@ -137,11 +339,60 @@ KTEST(xbd_flush_discard)
 	KT_NOTE("flush and discard done; discarded range reads back as zeroes");
 }
 
+/*
+ * Discards held to the backend's granules (domu-blkflush: xvda on a loop
+ * device over a tmpfs file, whose discards punch holes).  From
+ * XBDT_DS_OFF, 8 granules written with 0xc3; a discard starting one
+ * sector into a granule is refused (EINVAL) before the backend sees it;
+ * granules 2 and 3 discarded; read back, they are zeroes and the others
+ * intact.  dom0 checks the same bytes in the file and that blkback
+ * counted exactly one discard (ds_req).  Skips on a disk without discard.
+ */
+#define XBDT_DS_OFF	(1024 * 1024)
+
+KTEST(xbd_discard_granules)
+{
+	XBDT_DISK dp = NULL;
+	uint8_t *buf;
+	size_t g, len, bad = 0;
+	int werr, merr, derr, rerr;
+
+	KT_REQUIRE_XEN();
+	if ((dp = xbdt_disk("xbd0")) == NULL)
+		KT_SKIP("no xbd0");
+	if ((dp->d_flags & DISKFLAG_CANDISCARD) == 0)
+		KT_SKIP("xbd0 does not discard");
+	g = dp->d_discard_gran;
+	KT_ASSERT(g >= dp->d_sectorsize && g <= 64 * 1024 &&
+	    dp->d_discard_align == 0, "granularity %zu alignment %u: not "
+	    "what this test handles", g, dp->d_discard_align);
+	len = 8 * g;
+	buf = malloc(len, M_TEMP, M_WAITOK);
+	memset(buf, 0xc3, len);
+	werr = disk_io(dp, BIO_WRITE, XBDT_DS_OFF, buf, len);
+	merr = g > dp->d_sectorsize ? disk_io(dp, BIO_DISCARD, XBDT_DS_OFF +
+	    dp->d_sectorsize, NULL, g) : EINVAL;
+	derr = disk_io(dp, BIO_DISCARD, XBDT_DS_OFF + 2 * g, NULL, 2 * g);
+	memset(buf, 0x5a, len);
+	rerr = disk_io(dp, BIO_READ, XBDT_DS_OFF, buf, len);
+	for (size_t i = 0; i < len; i++)
+		bad += buf[i] != (i >= 2 * g && i < 4 * g ? 0 : 0xc3);
+	free(buf, M_TEMP);
+	KT_ASSERT(werr == 0 && derr == 0 && rerr == 0,
+	    "write %d, discard %d, read %d", werr, derr, rerr);
+	KT_ASSERT(merr == EINVAL, "discard off the granules: %d, want EINVAL",
+	    merr);
+	KT_ASSERT(bad == 0, "%zu of %zu bytes read back wrong", bad, len);
+	KT_NOTE("granularity %zu: misaligned discard refused, 2 granules "
+	    "discarded at %d read back as zeroes, the rest intact", g,
+	    XBDT_DS_OFF + 2 * (int)g);
+}
+
 /* What was negotiated with the backend, in one line. */
 KTEST(xbd_features)
 {
 	struct xbd_softc *sc;
-	struct disk *dp;
+	XBDT_DISK dp = NULL;
 
 	KT_REQUIRE_XEN();
 	if ((dp = xbdt_disk("xbd0")) == NULL)
@@ -165,31 +416,16 @@ KTEST(xbd_features)
 	    sc->sc_neg.sector_size);
 }
 
-static int
-xbdt_run(struct disk *dp, int cmd, size_t bsize, u_int qd,
-    struct iotool_result *ir)
-{
-	struct iotool_args ia;
-
-	iotool_args_init(&ia);
-	ia.ia_cmd = cmd;
-	ia.ia_verify = true;
-	ia.ia_bsize = bsize;
-	ia.ia_qdepth = qd;
-	ia.ia_runid = XBDT_RUNID;
-	return (iotool_run(dp, &ia, ir));
-}
-
 /* A whole-disk integrity pass: write, then read back and verify. */
 static const char *
 xbdt_pass(struct disk *dp, size_t bsize, u_int qd, struct iotool_result *w,
     struct iotool_result *r)
 {
-	if (xbdt_run(dp, BIO_WRITE, bsize, qd, w) != 0)
+	if (iotool_verify_run(dp, BIO_WRITE, bsize, qd, XBDT_RUNID, w) != 0)
 		return ("write run refused");
 	if (!iotool_clean(w) || w->ir_bytes != (uint64_t)dp->d_mediasize)
 		return ("write failed");
-	if (xbdt_run(dp, BIO_READ, bsize, qd, r) != 0)
+	if (iotool_verify_run(dp, BIO_READ, bsize, qd, XBDT_RUNID, r) != 0)
 		return ("read run refused");
 	if (!iotool_clean(r) || r->ir_bytes != (uint64_t)dp->d_mediasize)
 		return ("read back wrong");
@@ -205,7 +441,7 @@ KTEST(xbd_integrity)
 {
 	struct iotool_result w = { 0 }, r = { 0 }, w4 = { 0 }, r4 = { 0 };
 	struct xbd_softc *sc;
-	struct disk *dp;
+	XBDT_DISK dp = NULL;
 	const char *why;
 	size_t big;
 
@@ -247,7 +483,7 @@ KTEST(xbd_integrity)
 /* An aligned buffer goes straight to the backend, and reads back. */
 KTEST(xbd_flush_aligned)
 {
-	struct disk *dp;
+	XBDT_DISK dp = NULL;
 	uint8_t *p;
 	int error;
 
@@ -270,7 +506,7 @@ KTEST(xbd_flush_aligned)
 /* The read-only disk: reads work, writes fail with EROFS. */
 KTEST(xbd_readonly)
 {
-	struct disk *dp;
+	XBDT_DISK dp = NULL;
 	uint8_t *buf;
 	int rerr, werr;
 
@@ -355,13 +591,8 @@ KTEST(xbd_rogue_backend)
 	KT_REQUIRE_XEN();
 	if (xs_ready())
 		(void)xs_domid(&dom);
-	sc = malloc(sizeof(*sc), M_TEMP, M_WAITOK | M_ZERO);
-	sc->sc_otherend = (domid_t)dom;
-	mtx_init(&sc->sc_wmtx, "xbd test worker", NULL, MTX_SPIN);
-	sc->sc_nqueues = 1;
+	error = xbdt_softc_new((domid_t)dom, &sc);
 	q = &sc->sc_queues[0];
-	q->xq_sc = sc;
-	error = xbd_queue_alloc_ring(q, 0);
 	KT_ASSERT(error == 0, "ring: %d", error);
 	entries = blkring_entries(0);
 	memset(&n, 0, sizeof(n));
@@ -438,9 +669,11 @@ KTEST(xbd_rogue_backend)
 	    xbdt_done.error == EIO, "duplicate: %u completions (want 3), last "
 	    "%s, error %d", xbdt_done.calls,
 	    xbdt_done.last == &b2 ? "b2" : "not b2", xbdt_done.error);
-	KT_CHECK(sc->sc_proto_errors == 1 && sc->sc_fatal && !q->xq_running,
+	KT_CHECK(sc->sc_proto_errors == 1 &&
+	    xenbus_closer_pending(&sc->sc_closer) && !q->xq_running,
 	    "protocol errors %ju, fatal %d, running %d",
-	    (uintmax_t)sc->sc_proto_errors, sc->sc_fatal, q->xq_running);
+	    (uintmax_t)sc->sc_proto_errors,
+	    xenbus_closer_pending(&sc->sc_closer), q->xq_running);
 	/* Once dead, a bio fails at once; the handler stays harmless. */
 	xbdt_bio(&b3, &d, BIO_READ, buf);
 	xbd_strategy(&b3);
@@ -453,9 +686,143 @@ KTEST(xbd_rogue_backend)
 	free(q->xq_ring, M_XBD);
 	free(q->xq_sb, M_XBD);
 	mtx_destroy(&q->xq_mtx);
-	mtx_destroy(&sc->sc_wmtx);
+	xenbus_closer_fini(&sc->sc_closer);
 	free(sc, M_TEMP);
 	phys_free_page(pa);
 	KT_NOTE_OK("read, error status, duplicate id: %u completions",
 	    xbdt_done.calls);
+}
+
+static struct {
+	struct mtx	mtx;
+	bool		done;
+} xbdt_disc;
+
+static void
+xbdt_disconnect_thread(void *arg)
+{
+	struct xbd_softc *sc = arg;
+
+	mtx_lock(&sc->sc_mtx);
+	xbd_disconnect(sc);
+	mtx_unlock(&sc->sc_mtx);
+	mtx_lock_spin(&xbdt_disc.mtx);
+	xbdt_disc.done = true;
+	wakeup(&xbdt_disc.done);
+	mtx_unlock_spin(&xbdt_disc.mtx);
+	kthread_exit();
+}
+
+static bool
+xbdt_disc_wait(u_int ms)
+{
+	sbintime_t deadline = sbinuptime() + ms * SBT_1MS;
+	bool done;
+
+	mtx_lock_spin(&xbdt_disc.mtx);
+	while (!(done = xbdt_disc.done) && sbinuptime() < deadline)
+		msleep(&xbdt_disc.done, &xbdt_disc.mtx, "xbdtdisc",
+		    10 * SBT_1MS);
+	mtx_unlock_spin(&xbdt_disc.mtx);
+	return (done);
+}
+
+/*
+ * A disconnecting disk leaves disk(9) at once, not after the drain: one
+ * read stays in flight on a ring the test plays the backend of (and never
+ * answers), xbd_disconnect() runs in a thread and drains for up to
+ * XBD_DRAIN_MS, and meanwhile the name must already be gone and a new bio
+ * refused.  The drain then gives up, the read fails with EIO once, and
+ * disk_destroy() lets the disconnect finish.
+ */
+KTEST(xbd_disconnect_unlists_at_once)
+{
+	struct xbd_softc *sc;
+	struct xbd_queue *q;
+	struct disk *dp, *found;
+	struct blkneg n;
+	struct bio b0, b1;
+	vm_paddr_t pa;
+	sbintime_t t0, gone_at = 0;
+	u_int dom = 0;
+	bool done_early, done;
+	int error;
+
+	KT_REQUIRE_XEN();
+	if (xs_ready())
+		(void)xs_domid(&dom);
+	if (xbdt_disc.mtx.mtx_name == NULL)
+		mtx_init(&xbdt_disc.mtx, "xbd test disconnect", NULL, MTX_SPIN);
+	xbdt_disc.done = false;
+	error = xbdt_softc_new((domid_t)dom, &sc);
+	mtx_init(&sc->sc_mtx, "xbd test", NULL, MTX_DEF);
+	q = &sc->sc_queues[0];
+	KT_ASSERT(error == 0, "ring: %d", error);
+	memset(&n, 0, sizeof(n));
+	n.ring_pages = 1;
+	n.ring_entries = blkring_entries(0);
+	n.queues = 1;
+	n.max_segs = BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	n.sector_size = 512;
+	error = xbd_queue_connect(q, &n);
+	KT_ASSERT(error == 0, "connect: %d", error);
+	dp = &sc->sc_disk;
+	dp->d_name = "xbdt";
+	dp->d_sectorsize = 512;
+	dp->d_mediasize = 1024 * 1024;
+	dp->d_maxsize = PAGE_SIZE;
+	dp->d_qdepth = q->xq_nreqs;
+	dp->d_strategy = xbd_strategy;
+	dp->d_drv1 = sc;
+	error = disk_create(dp);
+	KT_ASSERT(error == 0, "disk_create: %d", error);
+	sc->sc_disk_created = true;
+	sc->sc_conn = XBD_CONNECTED;
+	pa = phys_alloc_page();
+	memset(&xbdt_done, 0, sizeof(xbdt_done));
+	xbdt_bio(&b0, dp, BIO_READ, (void *)PHYS_TO_DMAP(pa));
+	disk_strategy(dp, &b0);
+	KT_CHECK(blkring_inflight(q->xq_ring) == 1 && xbdt_done.calls == 0,
+	    "read not in flight: %u on the ring, %u done",
+	    blkring_inflight(q->xq_ring), xbdt_done.calls);
+
+	t0 = sbinuptime();
+	error = kthread_add(xbdt_disconnect_thread, sc, NULL, -1, "xbdtdisc");
+	KT_ASSERT(error == 0, "kthread_add: %d", error);
+	for (u_int ms = 0; ms < XBD_DRAIN_MS / 2; ms += 5) {
+		if ((found = disk_find("xbdt0")) == NULL) {
+			gone_at = sbinuptime() - t0;
+			break;
+		}
+		disk_rele(found);
+		(void)tsleep(&xbdt_disc, "xbdtgone", 5 * SBT_1MS);
+	}
+	done_early = xbdt_disc_wait(0);
+	KT_CHECK(gone_at != 0, "xbdt0 still findable %u ms into the disconnect",
+	    XBD_DRAIN_MS / 2);
+	KT_CHECK(!done_early, "the disconnect did not wait for the read");
+	xbdt_bio(&b1, dp, BIO_READ, (void *)PHYS_TO_DMAP(pa));
+	disk_strategy(dp, &b1);
+	KT_CHECK(xbdt_done.calls == 1 && xbdt_done.last == &b1 &&
+	    xbdt_done.error == ENXIO, "a bio while disconnecting: %u done, "
+	    "error %d", xbdt_done.calls, xbdt_done.error);
+	done = xbdt_disc_wait(XBD_DRAIN_MS + 5000);
+	KT_CHECK(done, "the disconnect never finished");
+	KT_CHECK(xbdt_done.calls == 2 && xbdt_done.last == &b0 &&
+	    xbdt_done.error == EIO, "the unanswered read: %u done, error %d",
+	    xbdt_done.calls, xbdt_done.error);
+	KT_CHECK(sc->sc_conn == XBD_DOWN && !sc->sc_disk_created,
+	    "after the disconnect: conn %d, disk %d", sc->sc_conn,
+	    sc->sc_disk_created);
+	if (!done)
+		KT_FAIL("leaving the softc to the disconnect thread");
+	free(q->xq_ring, M_XBD);
+	free(q->xq_sb, M_XBD);
+	mtx_destroy(&q->xq_mtx);
+	xenbus_closer_fini(&sc->sc_closer);
+	mtx_destroy(&sc->sc_mtx);
+	free(sc, M_TEMP);
+	phys_free_page(pa);
+	KT_NOTE_OK("unlisted %ju us into the disconnect; the read failed with "
+	    "EIO after the drain", (uintmax_t)(gone_at / SBT_1US));
 }

@@ -21,9 +21,11 @@
 #include <sys/mutex.h>
 
 #include <dev/xen/blkfront/blkfront_negotiate.h>
+#include <dev/xen/blkfront/blkfront_pgrant.h>
 #include <dev/xen/blkfront/blkfront_ring.h>
 #include <xen/gnttab.h>
 #include <xen/xen_evtchn.h>
+#include <xen/xenbus/xenbus_closer.h>
 #include <xen/xenbus/xenbusvar.h>
 
 /* What we ask for; the backend's offer clamps each (blkfront_negotiate). */
@@ -32,18 +34,26 @@
 #define XBD_MAX_QUEUES		4
 /*
  * Requests in flight per queue, at most.  Each holds a grant map of
- * max_segs references reserved up front (and its indirect pages'), so a
- * disk also keeps to a budget of references over all its queues: with 256
- * indirect segments, 32 requests on one queue or 16 on each of two.  Two
- * such disks take half of the 32768 references Xen 4.17 allows.
+ * max_segs references reserved up front (with persistent grants the
+ * queue's pool reserves as many per request instead), and its indirect
+ * pages', so a disk also keeps to a budget of references over all its
+ * queues: with 256 indirect segments, 32 requests on one queue or 16 on
+ * each of two.  Two such disks take half of the 32768 references Xen
+ * 4.17 allows.
  */
 #define XBD_MAX_REQS		32
+/* How long in-flight requests get to finish when the backend closes. */
+#define XBD_DRAIN_MS		2000
+/* Reconnects in a row that may fail before the disk stays closed. */
+#define XBD_RECONNECT_TRIES	3
 #define XBD_GREF_BUDGET		(33 * 256)
 
 /* One request in flight on a ring. */
 struct xbd_req {
 	struct bio		*xr_bio;
-	struct gnttab_dmamap	*xr_map;	/* the data pages */
+	struct gnttab_dmamap	*xr_map;	/* the data pages, or NULL */
+	uint32_t		*xr_pg;		/* persistent: its pool pages */
+	u_int			xr_npg;		/* ... while in flight */
 	struct gnttab_dmamap	*xr_indmap;	/* its indirect pages, loaded once */
 	struct blkif_request_segment *xr_ind[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	u_int			xr_nind;
@@ -72,9 +82,11 @@ struct xbd_queue {
 	struct xbd_req		*xq_byid[BLKRING_MAX_SLOTS];
 	struct bio_queue_head	xq_bioq;	/* waiting for a request */
 	struct xbd_segbuf	*xq_sb;		/* segments being built */
+	struct xbd_pgpool	*xq_pg;		/* persistent grants, or NULL */
 	bool			xq_running;	/* connected, ring alive */
 	uint64_t		xq_events;
 	uint64_t		xq_requests;
+	uint64_t		xq_notifies;	/* events sent to the backend */
 	uint64_t		xq_bounced;
 };
 
@@ -97,16 +109,15 @@ struct xbd_softc {
 	u_int			sc_rr;		/* round-robin queue choice */
 	struct disk		sc_disk;
 	bool			sc_disk_created;
+	bool			sc_published;	/* our ring nodes were written */
 	/* The worker: goes Closing after a protocol error (thread context). */
-	struct mtx		sc_wmtx;	/* spin: the worker's flags */
-	struct thread		*sc_td;
-	bool			sc_fatal;	/* a ring went dead */
-	bool			sc_stop;
-	bool			sc_td_busy;	/* switching the state */
-	bool			sc_td_exited;
+	struct xenbus_closer	sc_closer;	/* a ring went dead: Closing */
 	uint64_t		sc_connects;
+	uint64_t		sc_reconnects;	/* started from Closed, online */
+	u_int			sc_reconnect_tries; /* since the last connect */
 	uint64_t		sc_proto_errors;
 	uint64_t		sc_busy_unloads; /* buffers still mapped at completion */
+	uint64_t		sc_pg_deferred;	/* pool pages mapped at teardown */
 };
 
 /* blkfront.c: the data path. */

@@ -10,6 +10,15 @@
  * geometry and features only when it connects, so the rings are sized at
  * InitWait and everything else is negotiated again at Connected.
  *
+ * Reconnect: when both ends are Closed while the toolstack still wants
+ * the disk (the backend's "online" is 1; xl block-detach writes 0 with
+ * Closing), the backend closed on its own, e.g. a reloaded xen-blkback
+ * that refused our rings: we go Initialising, which Linux's blkback
+ * answers with InitWait, and negotiate afresh.  Bounded by
+ * XBD_RECONNECT_TRIES failures in a row.  A reload it survives (Linux
+ * 6.1 re-attaches a rebound backend to the rings it finds) needs nothing
+ * from us: the requests on the ring wait and complete.
+ *
  * Locking: xbd_otherend_changed runs in the xenstore watch thread with
  * the bus lock held, and takes sc_mtx; detach too.  The worker never holds
  * sc_mtx: it only switches the state (which takes the bus lock).
@@ -35,8 +44,6 @@
 MALLOC_DEFINE(M_XBD, "xbd", "Xen PV disks");
 
 #define XBD_MAX_UNITS		16
-/* How long in-flight requests get to finish when the backend closes. */
-#define XBD_DRAIN_MS		2000
 
 static struct xbd_softc *xbd_units[XBD_MAX_UNITS];
 
@@ -122,21 +129,55 @@ xbd_read_backend(struct xbd_softc *sc, bool connect, struct blkneg_backend *be)
 	return (0);
 }
 
+/* Persistent grants (blkfront_pgrant.c) offered to the backend. */
+static bool xbd_persistent = true;
+TUNABLE_BOOL("xbd.persistent", &xbd_persistent,
+    "offer persistent grants (feature-persistent) to the backend");
+
 static void
 xbd_ours(struct blkneg_ours *o)
 {
 	o->ring_order = XBD_RING_ORDER;
 	o->queues = MIN(mp_ncpus, XBD_MAX_QUEUES);
 	o->indirect_segs = XBD_INDIRECT_SEGS;
-	/* Not implemented: Linux then maps each request's grants afresh. */
-	o->persistent = false;
+	o->persistent = xbd_persistent;
 }
 
 struct xbd_nodes_tx {
 	const char		*dir;
+	bool			clean;		/* remove an earlier set first */
 	const struct blkneg_node *nodes;
 	u_int			count;
 };
+
+/*
+ * Removes what an earlier connection may have left: blkback reads
+ * ring-page-order before ring-ref, so a stale one would describe rings
+ * we no longer have (a reconnect on fewer pages), and likewise queues.
+ */
+static int
+xbd_rm_old_nodes(xs_tx_t tx, const char *dir)
+{
+	static const char *const fixed[] = { "ring-page-order",
+	    "multi-queue-num-queues", "ring-ref", "event-channel" };
+	const u_int nfixed = nitems(fixed);
+	char name[32];
+	int error;
+
+	for (u_int i = 0; i < nfixed + BLKRING_MAX_PAGES + XBD_MAX_QUEUES; i++) {
+		if (i < nfixed)
+			strlcpy(name, fixed[i], sizeof(name));
+		else if (i < nfixed + BLKRING_MAX_PAGES)
+			snprintf(name, sizeof(name), "ring-ref%u", i - nfixed);
+		else
+			snprintf(name, sizeof(name), "queue-%u",
+			    i - nfixed - BLKRING_MAX_PAGES);
+		error = xs_rm(tx, dir, name);
+		if (error != 0 && error != ENOENT)
+			return (error);
+	}
+	return (0);
+}
 
 static int
 xbd_write_nodes(xs_tx_t tx, void *arg)
@@ -144,6 +185,8 @@ xbd_write_nodes(xs_tx_t tx, void *arg)
 	struct xbd_nodes_tx *w = arg;
 	int error;
 
+	if (w->clean && (error = xbd_rm_old_nodes(tx, w->dir)) != 0)
+		return (error);
 	for (u_int i = 0; i < w->count; i++)
 		if ((error = xs_write(tx, w->dir, w->nodes[i].path,
 		    w->nodes[i].value)) != 0)
@@ -158,7 +201,9 @@ xbd_disconnect(struct xbd_softc *sc)
 	mtx_assert(&sc->sc_mtx, MA_OWNED);
 	if (sc->sc_conn == XBD_DOWN)
 		return;
-	/* No new requests; those in flight may still complete. */
+	/* Unfindable at once and no new bios; those in flight may complete. */
+	if (sc->sc_disk_created)
+		disk_gone(&sc->sc_disk);
 	for (u_int i = 0; i < sc->sc_nqueues; i++) {
 		struct xbd_queue *q = &sc->sc_queues[i];
 
@@ -185,6 +230,7 @@ xbd_disconnect(struct xbd_softc *sc)
 	for (u_int i = 0; i < sc->sc_nqueues; i++)
 		xbd_queue_teardown(&sc->sc_queues[i]);
 	if (sc->sc_disk_created) {
+		/* Waits for the users still holding a reference. */
 		disk_destroy(&sc->sc_disk);
 		sc->sc_disk_created = false;
 	}
@@ -235,6 +281,8 @@ xbd_initialise(struct xbd_softc *sc)
 	error = blkneg_nodes(&n, refs, ports, nodes, BLKNEG_MAX_NODES, &count);
 	if (error == 0) {
 		w.dir = xenbus_get_node(sc->sc_dev);
+		/* Only a device that published its rings before has any. */
+		w.clean = sc->sc_published;
 		w.nodes = nodes;
 		w.count = count;
 		error = xs_transaction_run(xbd_write_nodes, &w, 10);
@@ -242,6 +290,7 @@ xbd_initialise(struct xbd_softc *sc)
 	free(nodes, M_XBD);
 	if (error != 0)
 		goto fail;
+	sc->sc_published = true;
 	sc->sc_conn = XBD_INITIALISED;
 	return (xenbus_set_state(sc->sc_dev, XenbusStateInitialised));
 fail:
@@ -281,21 +330,29 @@ xbd_connect(struct xbd_softc *sc)
 		if ((error = xbd_queue_connect(&sc->sc_queues[i], &n)) != 0)
 			return (error);
 	xbd_disk_init(sc);
+	/* disk(9) refuses discards off the backend's granules. */
+	if ((n.features & BLKRING_F_DISCARD) != 0) {
+		sc->sc_disk.d_discard_gran = n.discard_granularity;
+		sc->sc_disk.d_discard_align = n.discard_alignment;
+	}
 	if ((error = disk_create(&sc->sc_disk)) != 0)
 		return (error);
 	sc->sc_disk_created = true;
 	sc->sc_conn = XBD_CONNECTED;
 	sc->sc_connects++;
+	sc->sc_reconnect_tries = 0;
 	device_printf(sc->sc_dev, "XBD-FEATURES %s sectors=%ju sector-size=%u "
 	    "physical-sector-size=%u ring-order=%u ring-entries=%u queues=%u "
 	    "indirect-segs=%u max-segs=%u flush=%d barrier=%d discard=%d "
-	    "persistent=%d readonly=%d qdepth=%u maxio=%zu\n",
+	    "persistent=%d readonly=%d qdepth=%u maxio=%zu "
+	    "discard-granularity=%u discard-alignment=%u\n",
 	    sc->sc_disk.d_ident, (uintmax_t)n.sectors, n.sector_size,
 	    n.physical_sector_size, n.ring_order, n.ring_entries, n.queues,
 	    n.indirect_segs, n.max_segs, (n.features & BLKRING_F_FLUSH) != 0,
 	    (n.features & BLKRING_F_BARRIER) != 0,
 	    (n.features & BLKRING_F_DISCARD) != 0, n.persistent, n.readonly,
-	    sc->sc_disk.d_qdepth, sc->sc_disk.d_maxsize);
+	    sc->sc_disk.d_qdepth, sc->sc_disk.d_maxsize,
+	    sc->sc_disk.d_discard_gran, sc->sc_disk.d_discard_align);
 	return (xenbus_set_state(sc->sc_dev, XenbusStateConnected));
 }
 
@@ -307,6 +364,27 @@ xbd_close(struct xbd_softc *sc, bool closing)
 		closing = false;
 	xbd_disconnect(sc);
 	(void)xenbus_set_state(sc->sc_dev, XenbusStateClosed);
+}
+
+/* Both ends Closed and the toolstack still wants the disk. */
+static bool
+xbd_want_reconnect(struct xbd_softc *sc, XenbusState other)
+{
+	uint64_t online;
+
+	mtx_assert(&sc->sc_mtx, MA_OWNED);
+	if (other != XenbusStateClosed ||
+	    xenbus_get_state(sc->sc_dev) != XenbusStateClosed ||
+	    xs_read_uint(XST_NIL, sc->sc_otherend_path, "online", &online) != 0 ||
+	    online != 1)
+		return (false);
+	if (sc->sc_reconnect_tries >= XBD_RECONNECT_TRIES) {
+		if (sc->sc_reconnect_tries++ == XBD_RECONNECT_TRIES)
+			device_printf(sc->sc_dev, "%u reconnects failed: staying "
+			    "closed\n", XBD_RECONNECT_TRIES);
+		return (false);
+	}
+	return (true);
 }
 
 void
@@ -358,34 +436,18 @@ xbd_otherend_changed(device_t dev, XenbusState other)
 		    xenbus_action_name(act), xenbus_state_name(other), error);
 		xbd_close(sc, true);
 	}
-	mtx_unlock(&sc->sc_mtx);
-}
-
-/* After a protocol error (from the event handler): go Closing. */
-static void
-xbd_worker(void *arg)
-{
-	struct xbd_softc *sc = arg;
-
-	mtx_lock_spin(&sc->sc_wmtx);
-	for (;;) {
-		while (!sc->sc_fatal && !sc->sc_stop)
-			msleep(&sc->sc_fatal, &sc->sc_wmtx, "xbdwork", 0);
-		if (sc->sc_stop)
-			break;
-		sc->sc_fatal = false;
-		sc->sc_td_busy = true;
-		mtx_unlock_spin(&sc->sc_wmtx);
-		device_printf(sc->sc_dev, "protocol error from the backend: "
-		    "disconnecting\n");
-		(void)xenbus_set_state(sc->sc_dev, XenbusStateClosing);
-		mtx_lock_spin(&sc->sc_wmtx);
-		sc->sc_td_busy = false;
+	if (xbd_want_reconnect(sc, other)) {
+		KASSERT(sc->sc_conn == XBD_DOWN,
+		    ("xbd: reconnecting with the rings up"));
+		sc->sc_reconnect_tries++;
+		sc->sc_reconnects++;
+		device_printf(dev, "backend closed, still online: reconnecting "
+		    "(try %u)\n", sc->sc_reconnect_tries);
+		/* The backend's InitWait brings us to xbd_initialise(). */
+		if (xenbus_set_state(dev, XenbusStateInitialising) != 0)
+			device_printf(dev, "cannot go Initialising\n");
 	}
-	sc->sc_td_exited = true;
-	wakeup(&sc->sc_td_exited);
-	mtx_unlock_spin(&sc->sc_wmtx);
-	kthread_exit();
+	mtx_unlock(&sc->sc_mtx);
 }
 
 /* Leaves the disks to no driver (the xenbus lab checks need that). */
@@ -440,15 +502,18 @@ xbd_attach(device_t dev)
 	sc->sc_dev = dev;
 	sc->sc_otherend = (domid_t)xenbus_get_otherend_id(dev);
 	mtx_init(&sc->sc_mtx, "xbd", NULL, MTX_DEF);
-	mtx_init(&sc->sc_wmtx, "xbd worker", NULL, MTX_SPIN);
+	xenbus_closer_init(&sc->sc_closer, dev);
 	for (u_int i = 0; i < XBD_MAX_QUEUES; i++) {
 		sc->sc_queues[i].xq_sc = sc;
 		sc->sc_queues[i].xq_index = i;
 		sc->sc_queues[i].xq_sring_pa = PHYS_NONE;
 	}
-	error = kthread_add(xbd_worker, sc, &sc->sc_td, -1, "xbd%d", unit);
-	if (error != 0)
+	error = xenbus_closer_start(&sc->sc_closer);
+	if (error != 0) {
+		xenbus_closer_fini(&sc->sc_closer);
+		mtx_destroy(&sc->sc_mtx);
 		return (error);
+	}
 	xbd_units[unit] = sc;
 	/* The bus hands us the backend's state right after attach. */
 	return (0);
@@ -459,17 +524,9 @@ xbd_detach(device_t dev)
 {
 	struct xbd_softc *sc = device_get_softc(dev);
 
-	mtx_lock_spin(&sc->sc_wmtx);
-	if (sc->sc_td_busy) {
-		/* It waits for the bus lock our caller holds: not now. */
-		mtx_unlock_spin(&sc->sc_wmtx);
+	/* Its thread waits for the bus lock our caller holds: not now. */
+	if (xenbus_closer_stop(&sc->sc_closer) != 0)
 		return (EBUSY);
-	}
-	sc->sc_stop = true;
-	wakeup(&sc->sc_fatal);
-	while (!sc->sc_td_exited)
-		msleep(&sc->sc_td_exited, &sc->sc_wmtx, "xbdstop", 0);
-	mtx_unlock_spin(&sc->sc_wmtx);
 	mtx_lock(&sc->sc_mtx);
 	xbd_disconnect(sc);
 	mtx_unlock(&sc->sc_mtx);
@@ -484,7 +541,7 @@ xbd_detach(device_t dev)
 			mtx_destroy(&q->xq_mtx);
 	}
 	xbd_units[device_get_unit(dev)] = NULL;
-	mtx_destroy(&sc->sc_wmtx);
+	xenbus_closer_fini(&sc->sc_closer);
 	mtx_destroy(&sc->sc_mtx);
 	return (0);
 }

@@ -20,6 +20,8 @@
 #include <xen/xenstore.h>
 #include <xen/xs_client.h>
 
+#include <dev/xen/xenbus_dev/xenbus_dev.h>
+
 static int
 xenstore_probe(device_t dev)
 {
@@ -58,6 +60,7 @@ xenstore_attach(device_t dev)
 		    pfn, port, domid, home);
 		free(home, M_XENSTORE);
 	}
+	xenbus_dev_create();
 	bus_generic_probe(dev);
 	return (bus_generic_attach(dev));
 }

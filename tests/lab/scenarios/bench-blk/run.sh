@@ -7,11 +7,12 @@
 # disk=, ';' between runs), each bounded by LAB_BLKBENCH_MS.
 : "${LAB_OUT:=/tmp/lab-out/bench-blk}"
 mkdir -p "$LAB_OUT"
+. /lab/bin/lab-lib
 DEV=/dev/ram4
 ms=${LAB_BLKBENCH_MS:-3000}
 specs=${LAB_BLKBENCH_SPECS:-op=write,bs=1m,time=$ms;op=read,bs=1m,time=$ms;pattern=rand,bs=4k,qd=1,time=$ms;pattern=rand,bs=4k,qd=32,time=$ms}
 ovl=/lab/payload/blkbench-linux.cpio.gz
-rd=/tmp/blkbench-initrd.gz
+rd=/tmp/blkbench-initrd.cpio
 
 p=/sys/module/xen_blkback/parameters
 for f in "$p"/*; do
@@ -32,11 +33,10 @@ IFS=$old_ifs
 # on this shared host hits both alike; the Linux side's diagnostic run
 # (linux-init) only in round 1.
 n=${LAB_BLKBENCH_N:-3}
-sed -e "s|@IOTOOL@|iotool=$iot|" -e "s|@DEV@|$DEV|" "$LAB_SCEN/ours.cfg" >/tmp/bench-blk-ours.cfg
-if [ -f "$ovl" ]; then
-	# Linux unpacks concatenated archives in order: the overlay's /init wins.
-	cat /lab/linux/initrd.gz "$ovl" >$rd
-else
+# LAB_BLKBENCH_OURS_ARGS: more words for our command line (bench/blk/run -o).
+oargs=${LAB_BLKBENCH_OURS_ARGS:-}
+sed -e "s|@IOTOOL@|${oargs:+$oargs }iotool=$iot|" -e "s|@DEV@|$DEV|" "$LAB_SCEN/ours.cfg" >/tmp/bench-blk-ours.cfg
+if ! lab_linux_rd "$ovl" $rd; then
 	echo "LAB-BLKBENCH-ERROR no $ovl in the payload (make bench-blk builds it)"
 	exit 1
 fi

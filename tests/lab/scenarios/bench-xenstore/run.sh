@@ -1,5 +1,7 @@
 # dom0 side of bench-xenstore: xsbench (read, write, read-modify-write
-# transaction) against dom0's xenstored over its socket, then the daemon's
+# transaction) against dom0's xenstored over its socket, then over dom0's
+# own kernel ring (the ring path: the daemon's CPU and notifications per
+# request), then the daemon's
 # RSS and anonymous RSS before and after writing LAB_XSBENCH_FILL new nodes.
 # In the shim's boot, also xsbench against xsnull (a server answering every
 # request with a canned reply at once, on its own socket): the ceiling of
@@ -28,14 +30,53 @@ bench=/lab/payload/bin/xsbench
 	echo "anon_start_kb $(anon)"
 } >"$out"
 [ -x "$bench" ] || { echo "error no $bench in the payload" >>"$out"; exit 1; }
+# The daemon's CPU time (ns, every thread's schedstat run time) and the
+# notifications dom0's kernel took on its xenbus event channel (its
+# /proc/interrupts line), for per-request figures: xsbench N makes 6N
+# requests (N reads, N writes, N transactions of four).
+cpu_ns() {
+	cat /proc/"$pid"/task/*/schedstat 2>/dev/null |
+	    awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+xb_irqs() {
+	awk '/xenbus/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i }
+	    END { print s + 0 }' /proc/interrupts
+}
+per_req() { # DELTA -> per request, 2 decimals
+	awk -v d="$1" -v n="$N" 'BEGIN { printf "%.2f\n", d / (6 * n) }'
+}
+c0=$(cpu_ns)
 if ! "$bench" "$N" >"$LAB_OUT/xsbench.txt" 2>&1; then
 	echo "error xsbench failed: $(tail -n 2 "$LAB_OUT/xsbench.txt" | tr '\n' ' ')" >>"$out"
 	exit 1
 fi
+c1=$(cpu_ns)
 cat "$LAB_OUT/xsbench.txt"
 # "read  N ops  S s  R ops/s" -> "read_ops_s R"
 awk '$3 == "ops" && $7 == "ops/s" { print $1 "_ops_s " $6 }' "$LAB_OUT/xsbench.txt" |
     sed 's/-/_/' >>"$out"
+echo "sock_cpu_ns_per_req $(per_req $((c1 - c0)))" >>"$out"
+# The ring path: the same xsbench through dom0's own kernel ring (its
+# xenbus device), as a guest's requests travel.
+dev=
+for d in /dev/xen/xenbus /proc/xen/xenbus; do
+	[ -e "$d" ] && { dev=$d; break; }
+done
+if [ -n "$dev" ]; then
+	c0=$(cpu_ns) i0=$(xb_irqs)
+	if XENSTORED_PATH=$dev "$bench" "$N" >"$LAB_OUT/xsbench-ring.txt" 2>&1; then
+		c1=$(cpu_ns) i1=$(xb_irqs)
+		cat "$LAB_OUT/xsbench-ring.txt"
+		awk '$3 == "ops" && $7 == "ops/s" { print "ring_" $1 "_ops_s " $6 }' \
+		    "$LAB_OUT/xsbench-ring.txt" | sed 's/-/_/' >>"$out"
+		echo "ring_cpu_ns_per_req $(per_req $((c1 - c0)))" >>"$out"
+		echo "ring_irqs_per_req $(per_req $((i1 - i0)))" >>"$out"
+	else
+		echo "ring_error xsbench over $dev failed: $(tail -n 2 "$LAB_OUT/xsbench-ring.txt" | tr '\n' ' ')" >>"$out"
+	fi
+else
+	echo "ring_error no xenbus device in dom0" >>"$out"
+fi
 nodes0=$(xenstore-ls -f / 2>/dev/null | wc -l)
 r0=$(rss) a0=$(anon)
 if ! "$bench" fill "$FILL" >"$LAB_OUT/fill.txt" 2>&1; then

@@ -11,65 +11,33 @@
 #     multi-queue-max-queues, feature-persistent);
 #   - the guest's XBD-FEATURES line gives ring-order = min(offer, 4) and
 #     queues = min(offer, 2 vCPUs) (xbd(4): up to 16 pages, up to 4
-#     queues, no more than the CPUs), persistent=0, and the same values
-#     the frontend wrote (ring-page-order, multi-queue-num-queues: absent
-#     means 0 and 1) and blkback connected with (its state 4);
+#     queues, no more than the CPUs), and the same values the frontend
+#     wrote (ring-page-order, multi-queue-num-queues: absent means 0 and
+#     1) and blkback connected with (its state 4);
+#   - persistent grants: the frontend always writes feature-persistent=1;
+#     blkback uses them only when its own node says 1 too, and so must
+#     the guest (XBD-FEATURES persistent=).  Blkback's side of it is seen
+#     in the grant table: at power-off the guest's XBD-STATS line counts
+#     the pool pages Xen shows mapped by blkback (pg-mapped, from
+#     GTF_reading/GTF_writing), more than 0 when persistent (blkback keeps
+#     them mapped), and with no pool at all otherwise; no bounce copies;
 #   - both iotool runs are clean with 1024 blocks each.
 # At the end blkback is reloaded with its defaults for the next steps.
 : "${LAB_OUT:=/tmp/lab-out/domu-blkfeat}"
 mkdir -p "$LAB_OUT"
 res=$LAB_OUT/blkfeat.txt
 : >"$res"
+# shellcheck disable=SC2034 # read by blk-lib
+BLK_TAG=LAB-BLKFEAT
 DEV=/dev/ram6
 NBLK=1024		# length=4m in scenario.conf, 4 KiB blocks
 VCPUS=2			# xl.cfg
-MOD=/lab/modules/xen_blkback.ko
 P=/sys/module/xen_blkback/parameters
 . /lab/bin/lab-lib
+. /lab/bin/blk-lib
 T0=$(now_ms)
 
-result() {
-	echo "$1 $2" >>"$res"
-	echo "LAB-BLKFEAT-RESULT $1 $2"
-}
 min() { [ "$1" -lt "$2" ] && echo "$1" || echo "$2"; }
-# node FILE PATH: a value from xenstore-ls -fp output, or "-" if absent.
-node() {
-	v=$(sed -n "s|^$2 = \"\\([^\"]*\\)\".*|\\1|p" "$1")
-	echo "${v:--}"
-}
-# field LINE KEY: KEY=value from the guest's XBD-FEATURES line.
-field() {
-	v=${1#* "$2"=}
-	[ "$v" = "$1" ] && { echo "-"; return; }
-	echo "${v%% *}"
-}
-no_vbd() {
-	for _v in /sys/bus/xen-backend/devices/vbd-*; do
-		[ -e "$_v" ] && return 1
-	done
-	return 0
-}
-# reload ARGS...: blkback with these parameters (none: its defaults).
-reload() {
-	wait_until 10 no_vbd || { echo "vbd backends still present: $(ls /sys/bus/xen-backend/devices/)"; return 1; }
-	if [ -d /sys/module/xen_blkback ]; then
-		rmmod xen_blkback 2>&1 || return 1
-	fi
-	insmod "$MOD" "$@" 2>&1
-}
-have_domid() {
-	domid=$(xl domid "$name" 2>/dev/null)
-	[ -n "$domid" ]
-}
-# Shut down (preserved) or gone.
-is_shutdown() {
-	f=$(xl list "$domid" 2>/dev/null | awk 'NR == 2 { print $5 }')
-	case $f in
-	*s*|"") return 0 ;;
-	esac
-	return 1
-}
 fe_connected() {
 	[ "$(xenstore-read "/local/domain/$domid/device/vbd/51712/state" 2>/dev/null)" = 4 ]
 }
@@ -80,15 +48,16 @@ round() {
 	c=feat_$r
 	name=domu-blkfeat-$r
 	if [ "$2" = - ]; then
-		out=$(reload)
+		out=$(blkback_load)
 	else
-		out=$(reload "$2=$3")
+		out=$(blkback_load "$2=$3")
 	fi
 	[ $? -eq 0 ] || { result $c "fail: reloading xen-blkback ($2=$3): $out"; return; }
 	if [ "$2" != - ]; then
 		got=$(cat "$P/$2" 2>&1)
 		# bool parameters read back as Y/N.
 		[ "$got" = "$3" ] || { [ "$3" = 0 ] && [ "$got" = N ]; } ||
+		    { [ "$3" = 1 ] && [ "$got" = Y ]; } ||
 		    { result $c "fail: blkback loaded with $2=$3, but $P/$2 is '$got'"; return; }
 	fi
 	dd if=/dev/zero of=$DEV bs=65536 count=$((NBLK / 16)) 2>/dev/null
@@ -141,6 +110,11 @@ round() {
 	g_order=$(field "$l" ring-order)
 	g_queues=$(field "$l" queues)
 	g_pers=$(field "$l" persistent)
+	st=$(grep -a -m1 'XBD-STATS xbd0 ' "$LAB_OUT/guest-$r.txt")
+	s_pers=$(field "$st" persistent)
+	s_mapped=$(field "$st" pg-mapped)
+	s_hits=$(field "$st" pg-hits)
+	s_bounced=$(field "$st" bounced)
 	why=""
 	case $2 in
 	max_ring_page_order) [ "$o_order" = "$3" ] || why="$why blkback offers max-ring-page-order=$o_order, not $3;" ;;
@@ -155,10 +129,23 @@ round() {
 		[ -n "$l" ] || why="$why no XBD-FEATURES xbd0 line;"
 		[ "$g_order" = "$w_order" ] || why="$why guest ring-order=$g_order, want min($o_order, 4)=$w_order;"
 		[ "$g_queues" = "$w_queues" ] || why="$why guest queues=$g_queues, want min($o_queues, $VCPUS)=$w_queues;"
-		[ "$g_pers" = 0 ] || why="$why guest persistent=$g_pers, want 0;"
+		# Both ends said 1, or not persistent.
+		[ "$o_pers" = 1 ] && w_pers=1 || w_pers=0
+		[ "$g_pers" = "$w_pers" ] || why="$why guest persistent=$g_pers, want $w_pers (blkback offers '$o_pers', we 1);"
 		[ "$f_order" = "$g_order" ] || why="$why frontend wrote ring-page-order=$f_order, guest says $g_order;"
 		[ "$f_queues" = "$g_queues" ] || why="$why frontend wrote multi-queue-num-queues=$f_queues, guest says $g_queues;"
-		[ "$f_pers" = 0 ] || why="$why frontend wrote feature-persistent=$f_pers;"
+		[ "$f_pers" = 1 ] || why="$why frontend wrote feature-persistent=$f_pers, want 1;"
+		if [ -z "$st" ]; then
+			why="$why no XBD-STATS xbd0 line;"
+		elif [ "$w_pers" = 1 ]; then
+			[ "$s_pers" = 1 ] && [ "${s_mapped:-0}" -gt 0 ] 2>/dev/null &&
+			    [ "${s_hits:-0}" -gt 0 ] 2>/dev/null ||
+			    why="$why persistent, but XBD-STATS says persistent=$s_pers pg-mapped=$s_mapped pg-hits=$s_hits;"
+		else
+			[ "$s_pers" = 0 ] && [ "$s_mapped" = 0 ] ||
+			    why="$why not persistent, but XBD-STATS says persistent=$s_pers pg-mapped=$s_mapped;"
+		fi
+		[ "$s_bounced" = 0 ] || why="$why $s_bounced requests bounced;"
 		;;
 	esac
 	[ "$bstate" = 4 ] || why="$why blkback's state was '$bstate' when the frontend connected, not 4;"
@@ -175,7 +162,7 @@ round() {
 		result $c "fail:$why"
 	else
 		[ "$2" = - ] && opt="with its defaults" || opt="with $2=$3"
-		result $c "pass blkback $opt offers order $o_order, $o_queues queues, persistent $o_pers; guest and frontend nodes: ring-order=$g_order queues=$g_queues persistent=0; integrity runs clean; $(el "$t") ms"
+		result $c "pass blkback $opt offers order $o_order, $o_queues queues, persistent $o_pers; guest and frontend nodes: ring-order=$g_order queues=$g_queues; frontend offers persistent 1, guest uses $g_pers, pool pages blkback maps $s_mapped (hits $s_hits); integrity runs clean; $(el "$t") ms"
 	fi
 }
 
@@ -184,7 +171,8 @@ round order0 max_ring_page_order 0
 round order2 max_ring_page_order 2
 round queues2 max_queues 2
 round nopersist feature_persistent 0
-out=$(reload)
+round persist feature_persistent 1
+out=$(blkback_load)
 [ $? -eq 0 ] || echo "LAB-BLKFEAT-WARN reloading blkback's defaults failed: $out"
 echo "LAB-BLKFEAT-DONE total_ms=$(el "$T0")"
 ! grep -qE "^[a-z0-9_]+ fail" "$res" && [ -d /sys/module/xen_blkback ]

@@ -21,10 +21,12 @@
 mkdir -p "$LAB_OUT"
 res=$LAB_OUT/blkreattach.txt
 : >"$res"
+# shellcheck disable=SC2034 # read by blk-lib
+BLK_TAG=LAB-BLKREATTACH
 name=domu-blkreattach
+domid=			# have_domid (blk-lib) sets it
 DEV=/dev/ram7
 SPEC="format=raw,vdev=xvda,access=rw,script=/lab/bin/block-lab,target=$DEV"
-MAGIC=1112297289	# 0x424c4f49, IOTOOL_BLK_MAGIC
 RUNA=1381192753		# scenario.conf's run ids
 RUNB=1381192754
 BS=4096
@@ -33,70 +35,22 @@ MIDRUN=256		# blkback write requests before the detach
 DETACH_S=25
 glog=/var/log/xen/console/guest-$name.log
 . /lab/bin/lab-lib
+. /lab/bin/blk-lib
 T0=$(now_ms)
 CASES="detach_midrun run1_cut dom0_prefix reattach_verify resume_integrity"
 
-result() {
-	echo "$1 $2" >>"$res"
-	echo "LAB-BLKREATTACH-RESULT $1 $2"
-}
 fail_rest() {
 	for c in $CASES; do
 		grep -q "^$c " "$res" || result "$c" "fail: $1"
 	done
 }
-have_domid() {
-	domid=$(xl domid "$name" 2>/dev/null)
-	[ -n "$domid" ]
-}
-wr_req() {
-	cat "/sys/bus/xen-backend/devices/vbd-$domid-51712/statistics/wr_req" 2>/dev/null
-}
+wr_req() { vbd_stat 51712 wr_req; }
 midrun() { [ "$(wr_req)" -ge $MIDRUN ] 2>/dev/null; }
 # The Nth IOTOOL line for xbd0 with op OP, from the live console log.
 ioline() {
 	tr -d '\r' <"$glog" 2>/dev/null | grep -a "^IOTOOL disk=xbd0 op=$1 " | sed -n "${2}p"
 }
 have_run1() { [ -n "$(ioline write 1)" ]; }
-field() {
-	v=${1#* "$2"=}
-	[ "$v" = "$1" ] && { echo "-"; return; }
-	echo "${v%% *}"
-}
-# hdr BLOCK: magic crc blkno_lo blkno_hi runid bsize of one block of $DEV.
-hdr() {
-	dd if=$DEV bs=$BS skip="$1" count=1 2>/dev/null | od -A n -t u4 -N 24 | tr -s ' ' | sed 's/^ //'
-}
-is_zero() {
-	[ -z "$(dd if=$DEV bs=$BS skip="$1" count=1 2>/dev/null | od -A n -t u4 | tr -d ' 0\n*')" ]
-}
-# ok_block BLOCK RUNID: the block's header names it, RUNID and our size.
-ok_block() {
-	_b=$1 _r=$2
-	# shellcheck disable=SC2046 # one word per header field
-	set -- $(hdr "$_b")
-	[ "$1" = $MAGIC ] && [ "$3" = "$_b" ] && [ "$4" = 0 ] && [ "$5" = "$_r" ] && [ "$6" = $BS ]
-}
-# check_written FROM TO RUNID / check_zero FROM TO: every 61st block of
-# [FROM, TO) and both ends; prints what is wrong.
-check_written() {
-	i=$1
-	while [ "$i" -lt "$2" ]; do
-		ok_block "$i" "$3" || { echo "block $i: '$(hdr "$i")'"; return 1; }
-		[ "$i" -eq $(($2 - 1)) ] && break
-		i=$((i + 61)); [ "$i" -ge "$2" ] && i=$(($2 - 1))
-	done
-	return 0
-}
-check_zero() {
-	i=$1
-	while [ "$i" -lt "$2" ]; do
-		is_zero "$i" || { echo "block $i is not zero: '$(hdr "$i")'"; return 1; }
-		[ "$i" -eq $(($2 - 1)) ] && break
-		i=$((i + 61)); [ "$i" -ge "$2" ] && i=$(($2 - 1))
-	done
-	return 0
-}
 
 dd if=/dev/zero of=$DEV bs=65536 2>/dev/null
 lab-domu "$name" "$LAB_SCEN/xl.cfg" 120 \

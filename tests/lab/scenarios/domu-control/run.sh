@@ -5,9 +5,18 @@
 # (CASE: xenstore_nodes, xl_console, xl_shutdown, xl_reboot), read by
 # tests/lab/atf/domu_control.sh. Guest A (domu-control) serves the xenstore,
 # console and shutdown checks; guest B (domu-control-rb) the reboot check.
+# hvm-control runs this same script (a link) on an HVM config: the guests
+# are named after the step, and xl console is asked for the PV console (an
+# HVM guest's default console is its emulated serial port).
 logdir=/var/log/xen/console
 cfg=$LAB_SCEN/xl.cfg
-: "${LAB_OUT:=/tmp/lab-out/domu-control}"
+step=${LAB_STEP:-domu-control}
+cons_type=
+if grep -q '^type *= *"hvm"' "$cfg"; then
+	cons_type="-t pv"
+	printf '\0\0' >/tmp/sercon-port
+fi
+: "${LAB_OUT:=/tmp/lab-out/$step}"
 mkdir -p "$LAB_OUT"
 res=$LAB_OUT/control.txt
 : >"$res"
@@ -55,7 +64,7 @@ SC='startup complete'
 ATTACH='^xencons0: .*now the console'
 
 # --- guest A: xenstore nodes, xl console, xl shutdown ------------------------
-name=domu-control
+name=$step
 glog=$logdir/guest-$name.log
 t=$(now_ms)
 # Paused first: the control nodes as the toolstack left them, before the
@@ -106,7 +115,8 @@ if [ "${booted:-no}" = yes ]; then
 	# that is polled for the boot log's markers, then the client is killed.
 	clog=$LAB_OUT/xl-console.txt
 	t=$(now_ms)
-	xl console "$domid" </dev/null >"$clog" 2>&1 &
+	# shellcheck disable=SC2086 # none or two words
+	xl console $cons_type "$domid" </dev/null >"$clog" 2>&1 &
 	cpid=$!
 	console_done() {
 		{ has "$SC" "$clog" && has "$ATTACH" "$clog"; } || ! kill -0 "$cpid" 2>/dev/null
@@ -161,7 +171,7 @@ if [ -n "$domid" ]; then
 fi
 
 # --- guest B: xl reboot -------------------------------------------------------
-name=domu-control-rb
+name=$step-rb
 glog=$logdir/guest-$name.log
 t=$(now_ms)
 # Not paused (plain xl create), so that xl's restart after the reboot
@@ -223,7 +233,7 @@ else
 fi
 
 # Keep the guests' console logs (lab-step prints them for run-lab).
-for n in domu-control domu-control-rb; do
+for n in $step $step-rb; do
 	cp "$logdir/guest-$n.log" "$LAB_OUT/guest-$n.log" 2>/dev/null
 done
 echo "LAB-CTRL-DONE total_ms=$(el "$T0")"

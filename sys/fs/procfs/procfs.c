@@ -1,0 +1,317 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * procfs: /proc/self and /proc/<pid>/{stat,status,cmdline,comm}, what
+ * glibc and busybox read, in Linux's formats.  Nodes are made per lookup
+ * and freed with their last reference (only the root is permanent), so
+ * the file system keeps no state; a file's text is made from struct proc
+ * under the proctree lock when it is read.  A process gone since the
+ * lookup reads as ESRCH.
+ */
+#include <sys/param.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/malloc.h>
+#include <sys/mount.h>
+#include <sys/pcpu.h>
+#include <sys/proc.h>
+#include <sys/stat.h>
+#include <sys/systm.h>
+#include <sys/uio.h>
+#include <sys/vnode.h>
+#include <machine/atomic.h>
+
+#include <kern/kern_proc_priv.h>
+
+MALLOC_DEFINE(M_PROCFS, "procfs", "procfs nodes");
+
+enum pfstype { PFS_ROOT, PFS_SELF, PFS_PIDDIR, PFS_STAT, PFS_STATUS,
+    PFS_CMDLINE, PFS_COMM };
+
+struct pfsnode {
+	enum pfstype	pn_type;
+	pid_t		pn_pid;
+};
+
+static const struct {
+	const char	*name;
+	enum pfstype	type;
+} procfs_files[] = {
+	{ "stat", PFS_STAT },
+	{ "status", PFS_STATUS },
+	{ "cmdline", PFS_CMDLINE },
+	{ "comm", PFS_COMM },
+};
+
+#define PFS_TEXT_MAX	512
+#define PFS_INO(pid, t)	((uint64_t)(pid) << 4 | (uint64_t)(t))
+
+static const struct vop_vector procfs_vnops;
+
+static struct vnode *
+procfs_node(struct mount *mp, enum pfstype type, pid_t pid)
+{
+	struct pfsnode *pn = malloc(sizeof(*pn), M_PROCFS, M_WAITOK);
+	enum vtype vt;
+
+	pn->pn_type = type;
+	pn->pn_pid = pid;
+	vt = type == PFS_ROOT || type == PFS_PIDDIR ? VDIR :
+	    type == PFS_SELF ? VLNK : VREG;
+	return (vnode_alloc(mp, &procfs_vnops, vt, pn));
+}
+
+static bool
+procfs_pid_exists(pid_t pid)
+{
+	struct proc *p;
+
+	proctree_lock();
+	p = pfind_locked(pid);
+	proctree_unlock();
+	return (p != NULL);
+}
+
+static int
+procfs_lookup(struct vnode *dvp, const char *name, size_t len,
+    struct vnode **vpp)
+{
+	struct pfsnode *dn = dvp->v_data;
+	uint64_t pid = 0;
+
+	if (dn->pn_type == PFS_ROOT) {
+		if (len == 4 && memcmp(name, "self", 4) == 0) {
+			*vpp = procfs_node(dvp->v_mount, PFS_SELF, 0);
+			return (0);
+		}
+		for (size_t i = 0; i < len; i++) {
+			if (name[i] < '0' || name[i] > '9' || pid > INT32_MAX / 10)
+				return (ENOENT);
+			pid = pid * 10 + (uint64_t)(name[i] - '0');
+		}
+		if (pid == 0 || !procfs_pid_exists((pid_t)pid))
+			return (ENOENT);
+		*vpp = procfs_node(dvp->v_mount, PFS_PIDDIR, (pid_t)pid);
+		return (0);
+	}
+	for (size_t i = 0; i < nitems(procfs_files); i++) {
+		if (strlen(procfs_files[i].name) == len &&
+		    memcmp(procfs_files[i].name, name, len) == 0) {
+			*vpp = procfs_node(dvp->v_mount, procfs_files[i].type,
+			    dn->pn_pid);
+			return (0);
+		}
+	}
+	return (ENOENT);
+}
+
+static char
+procfs_state(const struct proc *p)
+{
+	const struct thread *td;
+
+	if (p->p_state == PRS_ZOMBIE)
+		return ('Z');
+	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
+		if (td->td_state == TDS_RUNNING || td->td_state == TDS_RUNQ)
+			return ('R');
+	}
+	return ('S');
+}
+
+/* The file's text for process pid; ESRCH if it is gone. */
+static int
+procfs_text(const struct pfsnode *pn, char *buf, size_t len, size_t *outlen)
+{
+	struct proc *p;
+	pid_t pgid, sid;
+	int n = 0;
+	char st;
+
+	proctree_lock();
+	p = pfind_locked(pn->pn_pid);
+	if (p == NULL) {
+		proctree_unlock();
+		return (ESRCH);
+	}
+	pgid = p->p_pgrp != NULL ? p->p_pgrp->pg_id : 0;
+	sid = p->p_pgrp != NULL && p->p_pgrp->pg_session != NULL ?
+	    p->p_pgrp->pg_session->s_sid : 0;
+	st = procfs_state(p);
+	switch (pn->pn_type) {
+	case PFS_STAT:
+		/* Fields 1-24 of proc(5); times and memory not counted yet. */
+		n = snprintf(buf, len, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 "
+		    "0 0 0 0 20 0 %d 0 0 0 0\n", p->p_pid, p->p_comm, st,
+		    p->p_ppid, pgid, sid, p->p_numthreads);
+		break;
+	case PFS_STATUS:
+		n = snprintf(buf, len, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\n"
+		    "Pid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+		    "Threads:\t%d\n", p->p_comm, st,
+		    st == 'R' ? "running" : st == 'Z' ? "zombie" : "sleeping",
+		    p->p_pid, p->p_pid, p->p_ppid, p->p_numthreads);
+		break;
+	case PFS_CMDLINE:
+		/* The argument strings live in the process's memory: the name. */
+		n = snprintf(buf, len, "%s", p->p_comm) + 1;
+		break;
+	case PFS_COMM:
+		n = snprintf(buf, len, "%s\n", p->p_comm);
+		break;
+	default:
+		break;
+	}
+	proctree_unlock();
+	*outlen = n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
+	return (0);
+}
+
+static int
+procfs_read(struct vnode *vp, struct uio *uio, int ioflag)
+{
+	char buf[PFS_TEXT_MAX];
+	size_t len;
+	int error;
+
+	if (vp->v_type != VREG)
+		return (vp->v_type == VDIR ? EISDIR : EINVAL);
+	error = procfs_text(vp->v_data, buf, sizeof(buf), &len);
+	if (error == 0)
+		error = uiomove_frombuf(buf, len, uio);
+	return (error);
+}
+
+static int
+procfs_getattr(struct vnode *vp, struct vattr *vap)
+{
+	struct pfsnode *pn = vp->v_data;
+
+	vap->va_type = vp->v_type;
+	vap->va_mode = vp->v_type == VDIR ? S_IFDIR | 0555 :
+	    vp->v_type == VLNK ? S_IFLNK | 0777 : S_IFREG | 0444;
+	vap->va_nlink = vp->v_type == VDIR ? 2 : 1;
+	vap->va_ino = PFS_INO(pn->pn_pid, pn->pn_type);
+	vap->va_fsid = vp->v_mount->mnt_fsid;
+	vap->va_blksize = PAGE_SIZE;
+	return (0);
+}
+
+static int
+procfs_readlink(struct vnode *vp, struct uio *uio)
+{
+	struct proc *p = curthread->td_proc;
+	char buf[16];
+	int n;
+
+	if (vp->v_type != VLNK)
+		return (EINVAL);
+	if (p == NULL)
+		return (ENOENT);	/* a kernel thread has no self */
+	n = snprintf(buf, sizeof(buf), "%d", p->p_pid);
+	return (uiomove(buf, (size_t)n, uio));
+}
+
+/* Root entries: ".", "..", "self", then pids in increasing order. */
+static int
+procfs_readdir(struct vnode *vp, off_t *cookie, vop_dirent_cb_t *cb, void *arg)
+{
+	struct pfsnode *pn = vp->v_data;
+	char name[16];
+
+	if (vp->v_type != VDIR)
+		return (ENOTDIR);
+	if (*cookie == 0) {
+		if (cb(arg, ".", 1, PFS_INO(pn->pn_pid, pn->pn_type), VDIR, 1))
+			return (0);
+		*cookie = 1;
+	}
+	if (*cookie == 1) {
+		if (cb(arg, "..", 2, PFS_INO(0, PFS_ROOT), VDIR, 2))
+			return (0);
+		*cookie = 2;
+	}
+	if (pn->pn_type == PFS_PIDDIR) {
+		for (off_t i = *cookie - 2; i < (off_t)nitems(procfs_files); i++) {
+			const char *f = procfs_files[i].name;
+
+			if (cb(arg, f, strlen(f), PFS_INO(pn->pn_pid,
+			    procfs_files[i].type), VREG, i + 3))
+				return (0);
+			*cookie = i + 3;
+		}
+		return (0);
+	}
+	if (*cookie == 2) {
+		if (cb(arg, "self", 4, PFS_INO(0, PFS_SELF), VLNK, 3))
+			return (0);
+		*cookie = 3;
+	}
+	/* Cookie 3 + pid: resume at the first pid not yet given. */
+	for (;;) {
+		struct proc *p, *next = NULL;
+		pid_t want = (pid_t)(*cookie - 3), pid;
+		size_t n;
+
+		proctree_lock();
+		LIST_FOREACH(p, &allproc, p_list) {
+			if (p->p_pid >= want && p->p_state != PRS_NEW &&
+			    (next == NULL || p->p_pid < next->p_pid))
+				next = p;
+		}
+		pid = next != NULL ? next->p_pid : -1;
+		proctree_unlock();
+		if (pid < 0)
+			return (0);
+		n = (size_t)snprintf(name, sizeof(name), "%d", pid);
+		if (cb(arg, name, n, PFS_INO(pid, PFS_PIDDIR), VDIR,
+		    (off_t)pid + 4))
+			return (0);
+		*cookie = (off_t)pid + 4;
+	}
+}
+
+static void
+procfs_release(struct vnode *vp)
+{
+	struct pfsnode *pn = vp->v_data;
+
+	/* Nothing else can find a per-lookup node: the count is ours. */
+	if (atomic_fetchadd_int(&vp->v_usecount, -1) == 1 &&
+	    pn->pn_type != PFS_ROOT) {
+		free(pn, M_PROCFS);
+		vp->v_data = NULL;
+		vnode_free(vp);
+	}
+}
+
+static int
+procfs_parent(struct vnode *dvp, struct vnode **vpp)
+{
+	*vpp = dvp->v_mount->mnt_rootvp;
+	vref(*vpp);
+	return (0);
+}
+
+static const struct vop_vector procfs_vnops = {
+	.vop_lookup = procfs_lookup,
+	.vop_read = procfs_read,
+	.vop_getattr = procfs_getattr,
+	.vop_readdir = procfs_readdir,
+	.vop_readlink = procfs_readlink,
+	.vop_release = procfs_release,
+	.vop_parent = procfs_parent,
+};
+
+static int
+procfs_mount(struct mount *mp, const char *args)
+{
+	mp->mnt_rootvp = procfs_node(mp, PFS_ROOT, 0);
+	return (0);
+}
+
+static const struct vfsops procfs_vfsops = {
+	.vfs_name = "procfs",
+	.vfs_mount = procfs_mount,
+};
+VFS_REGISTER(procfs_vfsops);

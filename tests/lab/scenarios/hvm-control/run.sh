@@ -1,0 +1,1 @@
+../domu-control/run.sh

@@ -1,0 +1,490 @@
+/*
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * File-system conformance: file, directory, link, descriptor, pipe, poll
+ * and mmap calls with their results and errno names printed one per line
+ * ("fsconf: ..."), for output compared between this host (Linux) and our
+ * kernel.  Only what both must agree on is printed: no inode numbers,
+ * times or directory sizes; directory listings are sorted.  Runs in an
+ * empty scratch directory (its current directory).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *
+ename(int e)
+{
+	switch (e) {
+	case 0: return "ok";
+	case ENOENT: return "ENOENT";
+	case ENOTDIR: return "ENOTDIR";
+	case EISDIR: return "EISDIR";
+	case EEXIST: return "EEXIST";
+	case ELOOP: return "ELOOP";
+	case ENOTEMPTY: return "ENOTEMPTY";
+	case EINVAL: return "EINVAL";
+	case EBADF: return "EBADF";
+	case EMFILE: return "EMFILE";
+	case EPIPE: return "EPIPE";
+	case EAGAIN: return "EAGAIN";
+	case ESPIPE: return "ESPIPE";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case EXDEV: return "EXDEV";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOTTY: return "ENOTTY";
+	case EFAULT: return "EFAULT";
+	case EADDRINUSE: return "EADDRINUSE";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case ENOTCONN: return "ENOTCONN";
+	case ENOTSOCK: return "ENOTSOCK";
+	default: return "other";
+	}
+}
+
+#define T(what, expr) do {						\
+	errno = 0;							\
+	long r_ = (long)(expr);						\
+	printf("fsconf: %s = %ld %s\n", what, r_ < 0 ? -1L : r_,	\
+	    r_ < 0 ? ename(errno) : "ok");				\
+} while (0)
+
+static int
+cmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+static void
+list(const char *dir)
+{
+	char *names[64];
+	int n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL) {
+		printf("fsconf: opendir %s %s\n", dir, ename(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL && n < 64)
+		names[n++] = strdup(de->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp);
+	printf("fsconf: ls %s:", dir);
+	for (int i = 0; i < n; i++) {
+		printf(" %s", names[i]);
+		free(names[i]);
+	}
+	printf("\n");
+}
+
+int
+main(void)
+{
+	char buf[256], lbuf[64];
+	struct stat st;
+	int fd, fd2, p[2], n;
+
+	/* The same starting point everywhere: 0-2 open, nothing else. */
+	for (int i = 3; i < 64; i++)
+		close(i);
+	for (int i = 0; i < 3; i++)
+		if (fcntl(i, F_GETFD) < 0)
+			open("/dev/null", O_RDWR);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	umask(022);
+	signal(SIGPIPE, SIG_IGN);
+
+	T("mkdir d", mkdir("d", 0755));
+	T("mkdir d again", mkdir("d", 0755));
+	T("open d/f creat", fd = open("d/f", O_CREAT | O_WRONLY | O_TRUNC, 0666));
+	T("write", write(fd, "hello, world\n", 13));
+	T("close", close(fd));
+	T("close again", close(fd));
+	T("stat d/f", stat("d/f", &st));
+	printf("fsconf: d/f size %ld reg %d mode %o nlink %ld\n", (long)st.st_size,
+	    S_ISREG(st.st_mode), st.st_mode & 07777, (long)st.st_nlink);
+	T("stat d", stat("d", &st));
+	printf("fsconf: d dir %d mode %o\n", S_ISDIR(st.st_mode), st.st_mode & 07777);
+
+	T("open d/f rdonly", fd = open("d/f", O_RDONLY));
+	T("read 5", read(fd, buf, 5));
+	printf("fsconf: got '%.5s'\n", buf);
+	T("lseek cur", lseek(fd, 0, SEEK_CUR));
+	T("lseek end -6", lseek(fd, -6, SEEK_END));
+	T("read rest", n = read(fd, buf, sizeof(buf)));
+	printf("fsconf: got '%.*s'\n", n > 0 ? n - 1 : 0, buf);
+	T("read at eof", read(fd, buf, sizeof(buf)));
+	T("pread 0", pread(fd, buf, 5, 0));
+	T("lseek negative", lseek(fd, -100, SEEK_SET));
+	T("write on rdonly", write(fd, "x", 1));
+	T("isatty file", isatty(fd));
+	T("close", close(fd));
+
+	T("open nope", open("nope", O_RDONLY));
+	T("open d/f/x", open("d/f/x", O_RDONLY));
+	T("open d/f/", open("d/f/", O_RDONLY));
+	T("open excl", open("d/f", O_CREAT | O_EXCL | O_WRONLY, 0644));
+	T("open dir wronly", open("d", O_WRONLY));
+	T("open file O_DIRECTORY", open("d/f", O_RDONLY | O_DIRECTORY));
+	T("symlink l1", symlink("l2", "l1"));
+	T("symlink l2", symlink("l1", "l2"));
+	T("open loop", open("l1", O_RDONLY));
+	T("symlink lf", symlink("d/f", "lf"));
+	T("open nofollow", open("lf", O_RDONLY | O_NOFOLLOW));
+	T("readlink lf", n = readlink("lf", lbuf, sizeof(lbuf)));
+	printf("fsconf: link '%.*s'\n", n > 0 ? n : 0, lbuf);
+	T("readlink file", readlink("d/f", lbuf, sizeof(lbuf)));
+	T("lstat lf", lstat("lf", &st));
+	printf("fsconf: lf lnk %d size %ld\n", S_ISLNK(st.st_mode), (long)st.st_size);
+	T("stat through lf", stat("lf", &st));
+	printf("fsconf: size %ld\n", (long)st.st_size);
+	memset(buf, 'n', 300 > sizeof(buf) ? sizeof(buf) - 1 : 299);
+	buf[sizeof(buf) - 1] = '\0';
+	T("open long name", open(buf, O_RDONLY));
+
+	T("link d/f d/g", link("d/f", "d/g"));
+	T("stat d/g", stat("d/g", &st));
+	printf("fsconf: nlink %ld\n", (long)st.st_nlink);
+	T("rename d/g d/h", rename("d/g", "d/h"));
+	T("stat d/g gone", stat("d/g", &st));
+	T("mkdir d/sub", mkdir("d/sub", 0700));
+	T("rename d into d/sub", rename("d", "d/sub/x"));
+	T("rename file over dir", rename("d/h", "d/sub"));
+	T("rmdir non-empty", rmdir("d"));
+	T("unlink dir", unlink("d/sub"));
+	T("rmdir file", rmdir("d/f"));
+	list("d");
+	T("unlink d/h", unlink("d/h"));
+	T("stat d/f", stat("d/f", &st));
+	printf("fsconf: nlink %ld\n", (long)st.st_nlink);
+	list(".");
+
+	T("chdir d/sub", chdir("d/sub"));
+	if (getcwd(lbuf, sizeof(lbuf)) != NULL) {
+		char *s = strrchr(lbuf, '/');
+
+		printf("fsconf: cwd ends %s\n", s != NULL ? s : lbuf);
+	}
+	T("getcwd small", getcwd(lbuf, 3) == NULL ? -1 : 0);
+	T("chdir ../..", chdir("../.."));
+	T("chdir file", chdir("d/f"));
+
+	/* Descriptors. */
+	T("open d/f append", fd = open("d/f", O_WRONLY | O_APPEND));
+	T("write appended", write(fd, "more\n", 5));
+	T("dup", fd2 = dup(fd));
+	T("fcntl getfl", fcntl(fd2, F_GETFL) & (O_ACCMODE | O_APPEND));
+	T("fcntl getfd", fcntl(fd2, F_GETFD));
+	T("fcntl setfd", fcntl(fd2, F_SETFD, FD_CLOEXEC));
+	T("fcntl getfd", fcntl(fd2, F_GETFD));
+	T("dup2 to 20", dup2(fd, 20));
+	T("dup2 same", dup2(20, 20));
+	T("dup3 same", dup3(20, 20, 0));
+	T("dup2 bad", dup2(99, 21));
+	T("fcntl dupfd 30", fcntl(fd, F_DUPFD, 30));
+	T("close 20", close(20));
+	T("close 30", close(30));
+	T("close fd2", close(fd2));
+	T("close fd", close(fd));
+	T("stat d/f", stat("d/f", &st));
+	printf("fsconf: size %ld\n", (long)st.st_size);
+	T("truncate 4", truncate("d/f", 4));
+	T("stat d/f", stat("d/f", &st));
+	printf("fsconf: size %ld\n", (long)st.st_size);
+
+	/* A big file, read back and mapped. */
+	{
+		static char big[200000], back[200000];
+		unsigned sum = 0, sum2 = 0;
+		char *m;
+
+		for (size_t i = 0; i < sizeof(big); i++) {
+			big[i] = (char)(i * 13 + (i >> 9));
+			sum = sum * 31 + (unsigned char)big[i];
+		}
+		fd = open("big", O_CREAT | O_RDWR | O_TRUNC, 0600);
+		T("write big", write(fd, big, sizeof(big)));
+		T("pread big", pread(fd, back, sizeof(back), 0));
+		for (size_t i = 0; i < sizeof(back); i++)
+			sum2 = sum2 * 31 + (unsigned char)back[i];
+		printf("fsconf: big checksum same %d\n", sum == sum2);
+		m = mmap(NULL, sizeof(big), PROT_READ, MAP_SHARED, fd, 0);
+		T("mmap shared", m == MAP_FAILED ? -1 : 0);
+		if (m != MAP_FAILED) {
+			printf("fsconf: mapped same %d\n",
+			    memcmp(m, big, sizeof(big)) == 0);
+			T("pwrite 8192", pwrite(fd, "XY", 2, 8192));
+			printf("fsconf: mapping sees write %d\n",
+			    m[8192] == 'X' && m[8193] == 'Y');
+			munmap(m, sizeof(big));
+		}
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		T("mmap private", m == MAP_FAILED ? -1 : 0);
+		if (m != MAP_FAILED) {
+			m[0] = '!';
+			T("pread 1", pread(fd, buf, 1, 0));
+			printf("fsconf: private write stays private %d\n",
+			    buf[0] == big[0]);
+			munmap(m, 4096);
+		}
+		T("close big", close(fd));
+		T("unlink big", unlink("big"));
+	}
+
+	/* Pipes. */
+	T("pipe", pipe(p));
+	T("write pipe", write(p[1], "abc", 3));
+	{
+		struct pollfd pf = { p[0], POLLIN, 0 };
+
+		T("poll", poll(&pf, 1, 0));
+		printf("fsconf: revents %x\n", pf.revents);
+	}
+	T("read pipe", read(p[0], buf, sizeof(buf)));
+	T("lseek pipe", lseek(p[0], 0, SEEK_SET));
+	{
+		struct pollfd pf = { p[0], POLLIN, 0 };
+
+		T("poll empty", poll(&pf, 1, 10));
+	}
+	{
+		fd_set r;
+		struct timeval tv = { 0, 1000 };
+
+		FD_ZERO(&r);
+		FD_SET(p[0], &r);
+		T("select empty", select(p[0] + 1, &r, NULL, NULL, &tv));
+		T("write pipe", write(p[1], "z", 1));
+		FD_ZERO(&r);
+		FD_SET(p[0], &r);
+		T("select ready", select(p[0] + 1, &r, NULL, NULL, &tv));
+		printf("fsconf: isset %d\n", FD_ISSET(p[0], &r) != 0);
+		T("read pipe", read(p[0], buf, sizeof(buf)));
+	}
+	if (fork() == 0) {
+		close(p[0]);
+		write(p[1], "from child\n", 11);
+		_exit(0);
+	}
+	T("close writer", close(p[1]));
+	T("read child", n = read(p[0], buf, sizeof(buf)));
+	printf("fsconf: got '%.*s'\n", n > 1 ? n - 1 : 0, buf);
+	wait(NULL);
+	T("read eof", read(p[0], buf, sizeof(buf)));
+	T("close reader", close(p[0]));
+	T("pipe2 nonblock", pipe2(p, O_NONBLOCK | O_CLOEXEC));
+	T("read empty nonblock", read(p[0], buf, 1));
+	T("fcntl getfd", fcntl(p[1], F_GETFD));
+	T("close reader", close(p[0]));
+	T("write no reader", write(p[1], "x", 1));
+	T("close writer", close(p[1]));
+
+	/* AF_UNIX stream sockets. */
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		socklen_t sl;
+		int sv[2], ls, cs, as;
+
+		T("socketpair", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+		T("send", send(sv[0], "ping", 4, 0));
+		T("recv", n = recv(sv[1], buf, sizeof(buf), 0));
+		printf("fsconf: got '%.*s'\n", n > 0 ? n : 0, buf);
+		T("recv dontwait empty", recv(sv[1], buf, 1, MSG_DONTWAIT));
+		T("shutdown wr", shutdown(sv[0], SHUT_WR));
+		T("read after shutdown", read(sv[1], buf, 1));
+		T("write after shutdown", write(sv[0], "x", 1));
+		T("close", close(sv[0]));
+		T("write to closed peer", write(sv[1], "x", 1));
+		T("close", close(sv[1]));
+		strcpy(sa.sun_path, "sock");
+		T("socket", ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+		T("fcntl getfd", fcntl(ls, F_GETFD));
+		T("connect nobody", (cs = socket(AF_UNIX, SOCK_STREAM, 0),
+		    connect(cs, (struct sockaddr *)&sa, sizeof(sa))));
+		T("bind", bind(ls, (struct sockaddr *)&sa, sizeof(sa)));
+		T("bind again", bind(socket(AF_UNIX, SOCK_STREAM, 0),
+		    (struct sockaddr *)&sa, sizeof(sa)));
+		T("stat sock", stat("sock", &st));
+		printf("fsconf: sock is socket %d\n", S_ISSOCK(st.st_mode));
+		T("connect not listening", connect(cs, (struct sockaddr *)&sa,
+		    sizeof(sa)));
+		T("listen", listen(ls, 4));
+		T("connect", connect(cs, (struct sockaddr *)&sa, sizeof(sa)));
+		{
+			struct pollfd pf = { ls, POLLIN, 0 };
+
+			T("poll listener", poll(&pf, 1, 1000));
+			printf("fsconf: revents %x\n", pf.revents);
+		}
+		T("accept", (as = accept(ls, NULL, NULL)) >= 0 ? 0 : -1);
+		T("write client", write(cs, "hello server", 12));
+		T("read server", n = read(as, buf, sizeof(buf)));
+		printf("fsconf: got '%.*s'\n", n > 0 ? n : 0, buf);
+		sl = sizeof(sa);
+		T("getsockname", getsockname(ls, (struct sockaddr *)&sa, &sl));
+		printf("fsconf: name '%s'\n", sa.sun_path);
+		sl = sizeof(sa);
+		T("getpeername", getpeername(cs, (struct sockaddr *)&sa, &sl));
+		printf("fsconf: peer '%s'\n", sa.sun_path);
+		if (fork() == 0) {
+			write(as, "from child", 10);
+			_exit(0);
+		}
+		wait(NULL);
+		T("read client", n = read(cs, buf, sizeof(buf)));
+		printf("fsconf: got '%.*s'\n", n > 0 ? n : 0, buf);
+		T("close server", close(as));
+		T("read eof", read(cs, buf, sizeof(buf)));
+		T("close", close(cs));
+		T("close", close(ls));
+		T("unlink sock", unlink("sock"));
+	}
+
+	/* Devices. */
+	T("open /dev/null", fd = open("/dev/null", O_RDWR));
+	T("write null", write(fd, "gone", 4));
+	T("read null", read(fd, buf, 4));
+	T("close", close(fd));
+	T("open /dev/zero", fd = open("/dev/zero", O_RDONLY));
+	buf[0] = 1;
+	T("read zero", read(fd, buf, 8));
+	printf("fsconf: zero %d\n", buf[0] == 0 && buf[7] == 0);
+	T("close", close(fd));
+
+	/* procfs: what both kernels agree on, whatever the pid. */
+	{
+		char want[32], path[64], *s;
+		int pid = getpid(), self = 0, mine = 0;
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(want, sizeof(want), "%d", pid);
+		n = readlink("/proc/self", lbuf, sizeof(lbuf) - 1);
+		lbuf[n > 0 ? n : 0] = '\0';
+		printf("fsconf: /proc/self is my pid %d\n", strcmp(lbuf, want) == 0);
+		fd = open("/proc/self/stat", O_RDONLY);
+		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		buf[n > 0 ? n : 0] = '\0';
+		snprintf(path, sizeof(path), "%d (fsconf) R ", pid);
+		printf("fsconf: stat starts '<pid> (fsconf) R' %d\n",
+		    strncmp(buf, path, strlen(path)) == 0);
+		close(fd);
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		fd = open(path, O_RDONLY);
+		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		buf[n > 0 ? n : 0] = '\0';
+		s = strstr(buf, "\nPPid:");
+		printf("fsconf: status name line %d, has PPid %d\n",
+		    strncmp(buf, "Name:\tfsconf\n", 13) == 0, s != NULL);
+		close(fd);
+		d = opendir("/proc");
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			self += strcmp(de->d_name, "self") == 0;
+			mine += strcmp(de->d_name, want) == 0;
+		}
+		if (d != NULL)
+			closedir(d);
+		printf("fsconf: /proc lists self %d and my pid %d\n", self, mine);
+		T("open /proc/0/stat", open("/proc/0/stat", O_RDONLY));
+	}
+
+	/* A named pipe: mkfifo, both ends opened by name, data through it. */
+	{
+		char buf[8];
+		int rfd, wfd, n;
+
+		T("mkfifo ff", mkfifo("ff", 0640));
+		T("mkfifo ff again", mkfifo("ff", 0640));
+		T("stat ff", stat("ff", &st));
+		printf("fsconf: ff fifo %d mode %o\n", S_ISFIFO(st.st_mode),
+		    st.st_mode & 07777);
+		/* Non-blocking: the read end opens without a writer. */
+		rfd = open("ff", O_RDONLY | O_NONBLOCK);
+		wfd = open("ff", O_WRONLY);
+		printf("fsconf: fifo ends open %d %d\n", rfd >= 0, wfd >= 0);
+		T("write fifo", write(wfd, "fifo", 4));
+		n = (int)read(rfd, buf, sizeof(buf));
+		printf("fsconf: fifo got '%.*s'\n", n > 0 ? n : 0, buf);
+		close(wfd);
+		T("read fifo at eof", read(rfd, buf, sizeof(buf)));
+		close(rfd);
+		T("mknod reg", mknod("rf", S_IFREG | 0600, 0));
+		T("unlink ff", unlink("ff"));
+		T("unlink rf", unlink("rf"));
+	}
+
+	/* flock: shared by dup, excluding other opens, gone at last close. */
+	{
+		int a = open("d/f", O_RDONLY), b = open("d/f", O_RDONLY), c;
+		int p2[2], st2;
+		char ch = 0;
+		pid_t pid = -1;
+
+		T("flock a ex", flock(a, LOCK_EX));
+		T("flock b ex nb", flock(b, LOCK_EX | LOCK_NB));
+		T("flock b sh nb", flock(b, LOCK_SH | LOCK_NB));
+		c = dup(a);
+		T("flock dup ex nb", flock(c, LOCK_EX | LOCK_NB));
+		T("flock a to sh", flock(a, LOCK_SH));
+		T("flock b sh nb", flock(b, LOCK_SH | LOCK_NB));
+		T("flock b ex nb", flock(b, LOCK_EX | LOCK_NB));
+		T("flock bad op", flock(b, 0));
+		close(a);
+		T("flock b ex nb, a open", flock(b, LOCK_EX | LOCK_NB));
+		close(c);
+		T("flock b ex nb, a closed", flock(b, LOCK_EX | LOCK_NB));
+		/* A child blocks on b's lock until it is unlocked. */
+		if (pipe(p2) == 0 && (pid = fork()) == 0) {
+			int d = open("d/f", O_RDONLY);
+
+			close(p2[0]);
+			if (flock(d, LOCK_EX) == 0)
+				(void)write(p2[1], "L", 1);
+			_exit(0);
+		}
+		close(p2[1]);
+		(void)fcntl(p2[0], F_SETFL, O_NONBLOCK);
+		T("child has no lock yet", read(p2[0], &ch, 1));
+		T("flock b un", flock(b, LOCK_UN));
+		(void)fcntl(p2[0], F_SETFL, 0);
+		T("child locked", read(p2[0], &ch, 1));
+		waitpid(pid, &st2, 0);
+		close(p2[0]);
+		close(b);
+	}
+
+	/* The descriptor limit. */
+	{
+		struct rlimit rl = { 16, 16 };
+		int got = 0;
+
+		T("setrlimit nofile 16", setrlimit(RLIMIT_NOFILE, &rl));
+		for (;;) {
+			errno = 0;
+			if (open("d/f", O_RDONLY) < 0)
+				break;
+			got++;
+		}
+		printf("fsconf: opened %d then %s\n", got, ename(errno));
+		T("dup at limit", dup(0));
+	}
+	return (0);
+}
