@@ -56,8 +56,8 @@ shutdown_report_one(void *entry, void *arg __unused)
 	((struct shutdown_report *)entry)->sr_print();
 }
 
-static void
-shutdown_reports(void)
+void
+shutdown_reports_print(void)
 {
 	struct shutdown_report **srp;
 
@@ -74,7 +74,7 @@ shutdown_reports(void)
 void
 kern_poweroff(int status)
 {
-	shutdown_reports();
+	shutdown_reports_print();
 	printf("system power-off requested (status %d)\n", status);
 	power_ops.poweroff(status);
 }
@@ -82,7 +82,7 @@ kern_poweroff(int status)
 void
 kern_reboot(void)
 {
-	shutdown_reports();
+	shutdown_reports_print();
 	printf("system reboot requested\n");
 	power_ops.reboot();
 }

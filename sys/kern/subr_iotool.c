@@ -16,6 +16,7 @@
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/queue.h>
+#include <sys/shutdown_report.h>
 #include <sys/systm.h>
 #include <sys/time.h>
 
@@ -99,6 +100,18 @@ iot_random(uint64_t *state)
 	return (x);
 }
 
+/* Seconds without a completion, bios in flight, before a stall report. */
+#define IOTOOL_STALL_SECS	10
+
+static void
+iot_stall_report(const struct disk *dp, u_int inflight, uint64_t ios)
+{
+	printf("IOTOOL-STALL disk=%s inflight=%u ios=%ju: no completion for "
+	    "%d s; drivers' state follows\n", dp->d_ident, inflight,
+	    (uintmax_t)ios, IOTOOL_STALL_SECS);
+	shutdown_reports_print();
+}
+
 /* Accounts one completed slot. */
 static void
 iot_complete(struct iot_run *r, struct iot_slot *s,
@@ -146,6 +159,7 @@ iotool_run(struct disk *dp, const struct iotool_args *ia,
 	u_int inflight;
 	off_t region;
 	sbintime_t t0, now;
+	u_int waited;
 	int error;
 
 	memset(ir, 0, sizeof(*ir));
@@ -218,8 +232,22 @@ iotool_run(struct disk *dp, const struct iotool_args *ia,
 			break;
 		TAILQ_INIT(&done);
 		mtx_lock_spin(&r->r_mtx);
-		while (TAILQ_EMPTY(&r->r_done))
-			msleep(r, &r->r_mtx, "iotool", 0);
+		waited = 0;
+		while (TAILQ_EMPTY(&r->r_done)) {
+			if (msleep(r, &r->r_mtx, "iotool", SBT_1S) == 0 ||
+			    !TAILQ_EMPTY(&r->r_done))
+				continue;
+			/*
+			 * Nothing completes: say so, with the drivers' state,
+			 * once per stall, and keep waiting (a bio in flight
+			 * cannot be taken back).
+			 */
+			if (++waited == IOTOOL_STALL_SECS) {
+				mtx_unlock_spin(&r->r_mtx);
+				iot_stall_report(dp, inflight, ir->ir_ios);
+				mtx_lock_spin(&r->r_mtx);
+			}
+		}
 		while ((s = TAILQ_FIRST(&r->r_done)) != NULL) {
 			TAILQ_REMOVE(&r->r_done, s, s_link);
 			TAILQ_INSERT_TAIL(&done, s, s_link);

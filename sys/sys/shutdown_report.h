@@ -5,7 +5,7 @@
  * kern_reboot(); not a panic): drivers register a function with
  * SHUTDOWN_REPORT() (a linker set) that prints their counters, so a run
  * that ends by powering off (iotool=, a benchmark) leaves them in its log.
- * The functions run in no set order, on the stopping thread, and must not
+ * The functions run in no set order, on the calling thread, and must not
  * sleep.
  */
 #ifndef _SYS_SHUTDOWN_REPORT_H_
@@ -21,5 +21,12 @@ struct shutdown_report {
 #define SHUTDOWN_REPORT(sym, fn)					\
 	static struct shutdown_report sym = { #sym, fn };		\
 	DATA_SET(shutdown_report_set, sym)
+
+/*
+ * Runs every registered report now: at power-off and reboot, and when an
+ * iotool run stalls (its bios stop completing), so the log shows the
+ * drivers' state at that moment.
+ */
+void	shutdown_reports_print(void);
 
 #endif /* !_SYS_SHUTDOWN_REPORT_H_ */

@@ -475,6 +475,13 @@ evtchn_count(evtchn_handle_t b)
 	return (__atomic_load_n(&b->count, __ATOMIC_RELAXED));
 }
 
+void
+evtchn_peek(evtchn_handle_t b, bool *pending, bool *masked)
+{
+	*pending = abi->is_pending(b->port);
+	*masked = abi->is_masked(b->port);
+}
+
 /* Chooses the ABI and sets up the port table once shared_info is mapped. */
 int
 evtchn_init(void)

@@ -59,6 +59,8 @@ int	evtchn_bind_cpu(evtchn_handle_t h, u_int cpu);
 evtchn_port_t evtchn_port(evtchn_handle_t h);
 u_int	evtchn_cpu(evtchn_handle_t h);
 uint64_t evtchn_count(evtchn_handle_t h);	/* deliveries so far */
+/* The port's pending and mask bits as shared memory shows them (reports). */
+void	evtchn_peek(evtchn_handle_t h, bool *pending, bool *masked);
 
 /* Name of the ABI in use ("2-level", "FIFO"). */
 const char *evtchn_abi_name(void);

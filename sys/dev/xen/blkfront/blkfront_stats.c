@@ -19,6 +19,37 @@
 /* More than xbd_find() ever answers for. */
 #define XBD_STATS_UNITS	64
 
+/*
+ * One line per queue: where both ends' ring indexes stand and the port's
+ * bits, so a stalled run shows who owes whom (our requests unanswered, or
+ * responses we never took).
+ */
+static void
+xbd_queue_state(struct xbd_queue *q)
+{
+	const struct blkring *r = q->xq_ring;
+	const blkif_sring_t *s = q->xq_sring;
+	bool pending = false, masked = false;
+
+	mtx_assert(&q->xq_mtx, MA_OWNED);
+	if (r == NULL || s == NULL)
+		return;
+	if (q->xq_evtchn != NULL)
+		evtchn_peek(q->xq_evtchn, &pending, &masked);
+	printf("XBD-QUEUE %s/%u running=%d dead=%d inflight=%u waiting=%u "
+	    "req_prod_pvt=%u req_prod=%u req_event=%u rsp_prod=%u rsp_cons=%u "
+	    "rsp_event=%u port=%u pending=%d masked=%d delivered=%ju\n",
+	    q->xq_sc->sc_disk.d_ident, q->xq_index, q->xq_running, r->dead,
+	    blkring_inflight(r), q->xq_bioq.count, r->fr.req_prod_pvt,
+	    __atomic_load_n(&s->req_prod, __ATOMIC_RELAXED),
+	    __atomic_load_n(&s->req_event, __ATOMIC_RELAXED),
+	    __atomic_load_n(&s->rsp_prod, __ATOMIC_RELAXED), r->fr.rsp_cons,
+	    __atomic_load_n(&s->rsp_event, __ATOMIC_RELAXED),
+	    q->xq_evtchn != NULL ? evtchn_port(q->xq_evtchn) : 0, pending,
+	    masked, q->xq_evtchn != NULL ?
+	    (uintmax_t)evtchn_count(q->xq_evtchn) : 0);
+}
+
 static void
 xbd_stats_one(struct xbd_softc *sc)
 {
@@ -48,6 +79,7 @@ xbd_stats_one(struct xbd_softc *sc)
 			sum.misses += st.misses;
 			sum.full += st.full;
 		}
+		xbd_queue_state(q);
 		mtx_unlock_spin(&q->xq_mtx);
 	}
 	printf("XBD-STATS %s queues=%u requests=%ju events=%ju notifies=%ju "
