@@ -3,6 +3,7 @@
  * reads, a bounded output queue written as the peer accepts it, and the
  * per-connection limits on unanswered requests and unread watch events.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "xsd_watch.h"
 
 struct conn *xsd_conns;
+struct conn *xsd_busy;
 static uint64_t conn_ids;
 
 /*
@@ -95,7 +97,34 @@ conn_new(const struct transport_ops *ops, void *tp, int fd, uint32_t domid)
 	if (xsd_conns != NULL)
 		xsd_conns->prev = c;
 	xsd_conns = c;
+	conn_busy(c);
 	return c;
+}
+
+void
+conn_busy(struct conn *c)
+{
+	if (c->busy)
+		return;
+	c->busy = true;
+	c->busy_next = xsd_busy;
+	xsd_busy = c;
+}
+
+void
+conn_kill(struct conn *c)
+{
+	c->dead = true;
+	conn_busy(c);
+}
+
+bool
+conn_needs_turn(const struct conn *c)
+{
+	return c->dead || c->out_events > 0 || conn_has_output(c) ||
+	    conn_has_stashed(c) ||
+	    (c->fd < 0 && c->ops != NULL && c->ops->pending != NULL &&
+		c->ops->pending((struct conn *)c));
 }
 
 void
@@ -129,6 +158,14 @@ conn_reset(struct conn *c)
 void
 conn_destroy(struct conn *c)
 {
+	struct conn **pp;
+
+	if (c->busy) {
+		for (pp = &xsd_busy; *pp != c; pp = &(*pp)->busy_next)
+			assert(*pp != NULL);
+		*pp = c->busy_next;
+		c->busy = false;
+	}
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -147,8 +184,8 @@ conn_reap_dead(void)
 {
 	struct conn *c, *next;
 
-	for (c = xsd_conns; c != NULL; c = next) {
-		next = c->next;
+	for (c = xsd_busy; c != NULL; c = next) {
+		next = c->busy_next;
 		if (c->dead)
 			conn_destroy(c);
 	}
@@ -181,6 +218,7 @@ conn_enqueue(struct conn *c, struct outmsg *m)
 		c->out_events++;
 	else
 		c->out_replies++;
+	conn_busy(c);
 }
 
 static struct outmsg *
@@ -226,7 +264,7 @@ conn_queue_reply(struct conn *c, uint32_t type, uint32_t req_id,
 		/* Without memory for a reply the peer would wait forever. */
 		xsd_log("conn %llu: no memory for a reply, disconnecting",
 		    (unsigned long long)c->id);
-		c->dead = true;
+		conn_kill(c);
 		return ENOMEM;
 	}
 	if (xsd_trace != NULL)
@@ -386,7 +424,7 @@ conn_flush_output(struct conn *c)
 			    m->len - c->out_off);
 		}
 		if (r < 0) {
-			c->dead = true;
+			conn_kill(c);
 			break;
 		}
 		if (r == 0)
@@ -417,7 +455,7 @@ conn_check_timeouts(time_t now)
 				"over %us, disconnecting",
 			    (unsigned long long)c->id, c->domid,
 			    xsd_quota.event_timeout);
-			c->dead = true;
+			conn_kill(c);
 		}
 	}
 }
@@ -463,7 +501,7 @@ conn_feed(struct conn *c, const uint8_t *p, size_t n)
 				"disconnecting",
 			    (unsigned long long)c->id, c->domid,
 			    c->in.hdr.len, XENSTORE_PAYLOAD_MAX);
-			c->dead = true;
+			conn_kill(c);
 			break;
 		}
 		if (c->inlen == XSD_HDR_LEN + c->in.hdr.len)
@@ -491,6 +529,7 @@ conn_handle_input(struct conn *c)
 	long r;
 	bool drained = false;
 
+	conn_busy(c);
 	while (conn_wants_input(c)) {
 		if (c->stash_off == c->stash_len) {
 			if (drained)
@@ -498,7 +537,7 @@ conn_handle_input(struct conn *c)
 			c->stash_off = c->stash_len = 0;
 			r = c->ops->read(c, c->stash, sizeof(c->stash));
 			if (r < 0) {
-				c->dead = true;
+				conn_kill(c);
 				break;
 			}
 			if (r == 0)

@@ -233,11 +233,35 @@ ep_update(int epfd, struct conn *c)
 		want, c) != 0) {
 		xsd_log("conn %llu: epoll_ctl: %s, disconnecting",
 		    (unsigned long long)c->id, strerror(errno));
-		c->dead = true;
+		conn_kill(c);
 		return;
 	}
 	c->ep_added = true;
 	c->ep_mask = want;
+}
+
+/*
+ * Settles every busy connection: the dead are destroyed, the rest get
+ * their epoll interest brought up to date, and only those with something
+ * still pending stay busy for the next turn.
+ */
+static void
+end_turn(int epfd)
+{
+	struct conn *c, *next, *list = xsd_busy;
+
+	xsd_busy = NULL;
+	for (c = list; c != NULL; c = next) {
+		next = c->busy_next;
+		c->busy = false;
+		c->busy_next = NULL;
+		if (!c->dead)
+			ep_update(epfd, c);
+		if (c->dead)
+			conn_destroy(c);
+		else if (conn_needs_turn(c))
+			conn_busy(c);
+	}
 }
 
 static void
@@ -265,7 +289,9 @@ run_loop(int lfd)
 	while (!stop_signal) {
 		any_events = false;
 		timeout = -1;
-		for (c = xsd_conns; c != NULL; c = c->next) {
+		/* Conns marked busy by this walk's input go at the head,
+		 * behind the cursor: the end of the turn takes them. */
+		for (c = xsd_busy; c != NULL; c = c->busy_next) {
 			ep_update(epfd, c);
 			if (c->out_events > 0)
 				any_events = true;
@@ -309,7 +335,7 @@ run_loop(int lfd)
 		}
 		/* Durability first, then acknowledgements. */
 		db_flush();
-		for (c = xsd_conns; c != NULL; c = c->next)
+		for (c = xsd_busy; c != NULL; c = c->busy_next)
 			if (conn_has_output(c))
 				conn_flush_output(c);
 		if (xsd_ring_backend != NULL)
@@ -319,7 +345,7 @@ run_loop(int lfd)
 			conn_check_timeouts(now);
 			last_check = now;
 		}
-		conn_reap_dead();
+		end_turn(epfd);
 	}
 	close(epfd);
 }

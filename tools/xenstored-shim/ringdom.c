@@ -248,7 +248,7 @@ rd_detach(struct domain *d)
 	if (rc != NULL)
 		rc->d = NULL;
 	if (d->conn != NULL)
-		d->conn->dead = true;
+		conn_kill(d->conn);
 	d->ring = NULL;
 	d->conn = NULL;
 }

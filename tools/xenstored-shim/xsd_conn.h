@@ -41,7 +41,10 @@ struct conn {
 	uint32_t domid;
 	int32_t target; /* SET_TARGET domid or -1 */
 	bool priv;
-	bool dead;
+	bool dead; /* set by conn_kill(): destroyed at the end of the turn */
+	/* On xsd_busy (conn_busy()): the loop looks at it this turn. */
+	bool busy;
+	struct conn *busy_next;
 	bool can_restrict;
 	/* input assembly */
 	uint32_t inlen;
@@ -72,6 +75,18 @@ struct conn {
 };
 
 extern struct conn *xsd_conns;
+/*
+ * The connections the event loop must look at this turn: those with new
+ * input or output, those that died, and those still holding queued output,
+ * stashed input or unread events.  The loop walks these and never every
+ * connection, so an idle connection costs a turn nothing.
+ */
+extern struct conn *xsd_busy;
+void conn_busy(struct conn *c);
+/* Marks c dead (and busy): it is destroyed when the turn ends. */
+void conn_kill(struct conn *c);
+/* Whether c must stay on xsd_busy for the next turn. */
+bool conn_needs_turn(const struct conn *c);
 struct conn *conn_new(const struct transport_ops *ops, void *tp, int fd,
     uint32_t domid);
 void conn_destroy(struct conn *c);
