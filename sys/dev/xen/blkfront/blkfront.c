@@ -386,6 +386,37 @@ xbd_strategy(struct bio *bp)
 	xbd_complete_list(&done);
 }
 
+int
+xbd_queue_raw(struct xbd_queue *q, const struct blkif_request *req,
+    struct bio *bp)
+{
+	struct xbd_req *r;
+	uint16_t id;
+	int error;
+
+	mtx_lock_spin(&q->xq_mtx);
+	if (!q->xq_running)
+		error = ENXIO;
+	else if ((r = q->xq_free) == NULL)
+		error = EAGAIN;
+	else if ((error = blkring_queue_raw(q->xq_ring, req, &id)) == 0) {
+		/* Nothing of ours is loaded: completion ends no grant. */
+		q->xq_free = r->xr_next;
+		r->xr_next = NULL;
+		r->xr_bio = bp;
+		r->xr_id = id;
+		r->xr_busy = true;
+		q->xq_byid[id] = r;
+		q->xq_requests++;
+		if (blkring_push(q->xq_ring)) {
+			q->xq_notifies++;
+			evtchn_notify(q->xq_evtchn);
+		}
+	}
+	mtx_unlock_spin(&q->xq_mtx);
+	return (error);
+}
+
 /* A map's deferred pages came back: bios waiting for it may go. */
 static void
 xbd_map_released(void *arg)

@@ -250,6 +250,33 @@ blkring_queue(struct blkring *r, const struct blkring_io *io, uint16_t *idp)
 	return (0);
 }
 
+int
+blkring_queue_raw(struct blkring *r, const struct blkif_request *req,
+    uint16_t *idp)
+{
+	struct blkif_request copy = *req;
+	const struct blkif_request_indirect *ind =
+	    (const struct blkif_request_indirect *)req;
+	uint16_t id;
+
+	if (r->dead)
+		return (ENXIO);
+	if (r->nfree == 0)
+		return (EAGAIN);
+	id = slot_get(r);
+	copy.id = id;
+	r->slots[id].state = BLKRING_SLOT_QUEUED;
+	r->queued[r->nqueued++] = id;
+	r->slots[id].op = req->operation == BLKIF_OP_INDIRECT ?
+	    ind->indirect_op : req->operation;
+	r->slots[id].nsegs = 0;
+	memcpy(RING_GET_REQUEST(&r->fr, r->fr.req_prod_pvt), &copy,
+	    sizeof(copy));
+	r->fr.req_prod_pvt++;
+	*idp = id;
+	return (0);
+}
+
 bool
 blkring_push(struct blkring *r)
 {

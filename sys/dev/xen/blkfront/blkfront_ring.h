@@ -178,6 +178,14 @@ u_int	blkring_inflight(const struct blkring *);
  */
 int	blkring_queue(struct blkring *, const struct blkring_io *,
 	    uint16_t *idp);
+/*
+ * For the hostile-frontend ktest only: queues req as given, unchecked (a
+ * frontend misbehaving on purpose), its id replaced by the slot's; the
+ * slot expects a response carrying req's operation (the inner one of an
+ * indirect request).  0, ENXIO (dead ring) or EAGAIN (no free slot).
+ */
+int	blkring_queue_raw(struct blkring *, const struct blkif_request *req,
+	    uint16_t *idp);
 
 /*
  * Publishes every queued request (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY) and

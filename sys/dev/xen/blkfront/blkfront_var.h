@@ -131,6 +131,13 @@ void	xbd_queue_fail_all(struct xbd_queue *, int error);
 void	xbd_intr(void *arg);
 void	xbd_strategy(struct bio *);
 void	xbd_disk_init(struct xbd_softc *);
+/*
+ * For the hostile-frontend ktest: puts req on q's ring as given (only its
+ * id is ours) with bp to complete when its response comes, and notifies.
+ * 0, ENXIO (queue not running), EAGAIN (no free request).
+ */
+int	xbd_queue_raw(struct xbd_queue *, const struct blkif_request *req,
+	    struct bio *bp);
 /* Number of requests that wait or are in flight on every queue. */
 u_int	xbd_outstanding(struct xbd_softc *);
 
