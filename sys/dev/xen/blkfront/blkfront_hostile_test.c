@@ -48,7 +48,7 @@ TUNABLE_BOOL("ktest.xbd_hostile_overflow", &xbdh_overflow,
 #define XBDH_RSP_MS	5000
 #define XBDH_GONE_MS	10000
 /* Notifications of the storm. */
-#define XBDH_STORM	200000
+#define XBDH_STORM	200000u
 
 struct xbdh_done {
 	volatile bool	done;
