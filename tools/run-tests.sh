@@ -25,6 +25,12 @@ if [ "$bad" -ne 0 ]; then
 	    awk '/^===> Execution context/ { skip = 1; next } /^===> / { skip = 0 } !skip' |
 	    grep -v '^$' | tail -n 400
 fi
+# Lab steps run again after a sign of an emulator fault (lab-step): listed,
+# with the first attempt's files kept in the step's try1/.
+for r in "$testdir"/../lab-runs/current/*/steps/*/retried; do
+	[ -f "$r" ] || continue
+	echo "lab: ${r%/retried} ran twice: $(cut -d' ' -f3- "$r")"
+done
 echo "$summary"
 if [ "$total" -eq 0 ]; then
 	echo "no test results"

@@ -12,7 +12,8 @@
 # Three run-lab invocations, each once per `make test` (make lab-reset drops
 # them), under build/lab-runs/current/failmode-*:
 #   domu   failmode-hang + failmode-triplefault + failmode-rc (a guest that
-#          passes under a dom0 script exiting 3) in one Xen boot, guest
+#          passes under a dom0 script exiting 3) + failmode-retry (a step
+#          that fails once with an emulator fault's sign) in one Xen boot, guest
 #          timeout FM_GUEST_S (about 30 s)
 #   panic  -x dom0=pvh: Xen panics before dom0 (about 5 s)
 #   dom0   failmode-dom0-hang: the test kernel hanging as PVH dom0, stopped
@@ -63,7 +64,7 @@ fm_run() {
 
 fm_run_domu() {
 	fm_run domu -k "$(lab_top)/build/lab/testkernel/kernel" \
-	    -e "LAB_FAILMODE_GUEST_S=$FM_GUEST_S" -e "LAB_FAILMODE_TF_S=$FM_TF_S" failmode-hang failmode-triplefault failmode-rc
+	    -e "LAB_FAILMODE_GUEST_S=$FM_GUEST_S" -e "LAB_FAILMODE_TF_S=$FM_TF_S" failmode-hang failmode-triplefault failmode-rc failmode-retry
 }
 fm_run_panic() {
 	fm_run panic -k "$(lab_top)/build/lab/testkernel/kernel" -x dom0=pvh failmode-hang
@@ -75,7 +76,7 @@ fm_run_dom0() {
 # lab_step_log (lab-atf.subr) takes a group; ours are the failmode-* runs.
 lab_group_scenarios() {
 	case $1 in
-	failmode-domu) echo "failmode-hang failmode-triplefault failmode-rc" ;;
+	failmode-domu) echo "failmode-hang failmode-triplefault failmode-rc failmode-retry" ;;
 	failmode-panic) echo "failmode-hang" ;;
 	failmode-dom0) echo "failmode-dom0-hang" ;;
 	esac
@@ -235,7 +236,34 @@ domu_script_rc_body() {
 	    fm_fail "lab-step did not report rc=3 for failmode-rc"
 	[ "$res" = "fail: the step's dom0 script (run.sh) exited with status 3" ] ||
 	    fm_fail "failmode-rc's result does not fail on the script's status: '$res'"
+	# A failure with no sign of an emulator fault is never run again.
+	[ ! -f "$d/retried" ] && ! grep -q '^LAB-STEP-RETRY failmode-rc ' "$run/serial.txt" ||
+	    fm_fail "failmode-rc was run again: $(cat "$d/retried" 2>/dev/null)"
 	fm_nothing_left
+}
+
+atf_test_case domu_retry
+domu_retry_head() {
+	atf_set descr "A step that fails with the sign of an emulator fault (a dom0 program's SIGSEGV) runs once more: judged by its second attempt, the first one's files kept, the retry reported"
+	atf_set timeout 300
+}
+domu_retry_body() {
+	fm_run_domu
+	d=$run/steps/failmode-retry
+	res=$(cat "$d/result" 2>/dev/null)
+	echo "step result: $res"
+	[ "$res" = pass ] || fm_fail "failmode-retry's second attempt passes, but its result is '$res'"
+	grep -q '^LAB-STEP-RETRY failmode-retry attempt=1 rc=1 why=Segmentation fault' "$d/retried" 2>/dev/null ||
+	    fm_fail "no retry record naming the sign in $d/retried: '$(cat "$d/retried" 2>/dev/null)'"
+	[ "$(cat "$d/try1/first.txt" 2>/dev/null)" = "attempt 1" ] ||
+	    fm_fail "the first attempt's file is not in $d/try1/first.txt"
+	[ "$(cat "$d/second.txt" 2>/dev/null)" = "attempt 2" ] && [ ! -f "$d/first.txt" ] ||
+	    fm_fail "the step's files are not the second attempt's alone"
+	# The step's own lines are its last attempt's.
+	grep -q '^LAB-FAILMODE-RETRY attempt=2' "$d/dom0.log" && ! grep -q 'attempt=1' "$d/dom0.log" ||
+	    fm_fail "dom0.log is not the second attempt's: $(tr '\n' ' ' <"$d/dom0.log")"
+	[ "$(grep -c '^LAB-STEP-BEGIN failmode-retry ' "$run/serial.txt")" = 2 ] ||
+	    fm_fail "failmode-retry did not run exactly twice"
 }
 
 atf_test_case xen_panic
@@ -314,6 +342,7 @@ atf_init_test_cases() {
 	atf_add_test_case domu_hang
 	atf_add_test_case domu_triplefault
 	atf_add_test_case domu_script_rc
+	atf_add_test_case domu_retry
 	atf_add_test_case xen_panic
 	atf_add_test_case dom0_hang
 	atf_add_test_case nothing_left_running
