@@ -51,7 +51,7 @@ TUNABLE_BOOL("ktest.xbd_hostile_overflow", &xbdh_overflow,
 #define XBDH_STORM	200000u
 
 struct xbdh_done {
-	volatile bool	done;
+	volatile u_int	done;	/* a whole word: read with one atomic load */
 	int		error;
 };
 
@@ -61,7 +61,7 @@ xbdh_biodone(struct bio *bp)
 	struct xbdh_done *d = bp->bio_caller1;
 
 	d->error = bp->bio_error;
-	atomic_store_rel_int((volatile u_int *)&d->done, 1);
+	atomic_store_rel_int(&d->done, 1);
 }
 
 enum xbdh_case {
@@ -156,25 +156,33 @@ xbdh_build(const struct xbdh_ctx *x, enum xbdh_case c, struct blkif_request *req
 static int
 xbdh_send(struct xbd_queue *q, const struct blkif_request *req)
 {
-	struct xbdh_done d = { false, 0 };
-	struct bio bio;
+	struct xbdh_done *d;
+	struct bio *bio;
 	int error;
 
-	memset(&bio, 0, sizeof(bio));
-	bio.bio_cmd = BIO_READ;
-	bio.bio_done = xbdh_biodone;
-	bio.bio_caller1 = &d;
-	if ((error = xbd_queue_raw(q, req, &bio)) != 0)
+	/* Each its own, so a late or second answer cannot hit a later one. */
+	d = malloc(sizeof(*d), M_TEMP, M_WAITOK | M_ZERO);
+	bio = malloc(sizeof(*bio), M_TEMP, M_WAITOK | M_ZERO);
+	bio->bio_cmd = BIO_READ;
+	bio->bio_done = xbdh_biodone;
+	bio->bio_caller1 = d;
+	if ((error = xbd_queue_raw(q, req, bio)) != 0) {
+		free(bio, M_TEMP);
+		free(d, M_TEMP);
 		return (error == EAGAIN ? EBUSY : error);
+	}
 	for (u_int t = 0; t < XBDH_RSP_MS; t += 10) {
-		if (atomic_load_acq_int((volatile u_int *)&d.done))
-			return (d.error);
-		(void)tsleep(&d, "xbdh", 10 * SBT_1MS);
+		if (atomic_load_acq_int(&d->done)) {
+			error = d->error;
+			free(bio, M_TEMP);
+			free(d, M_TEMP);
+			return (error);
+		}
+		(void)tsleep(d, "xbdh", 10 * SBT_1MS);
 	}
 	/*
-	 * The bio stays on our ring: a late response would complete it
-	 * on a dead stack frame.  Kill the queue first (it fails what is
-	 * outstanding) and only then return.
+	 * Unanswered: the queue is killed (which fails the bio), and both
+	 * stay allocated in case an answer still comes.
 	 */
 	xbd_queue_fail_all(q, EIO);
 	return (ETIMEDOUT);
@@ -231,6 +239,7 @@ KTEST(xbd_hostile)
 			continue;
 		}
 		error = xbdh_send(q, &req);
+		printf("XBD-HOSTILE %s: error %d\n", xbdh_names[c], error);
 		KT_CHECK(error != 0 && error != ETIMEDOUT && error != EBUSY,
 		    "%s: %s", xbdh_names[c], error == 0 ? "answered OKAY" :
 		    error == ETIMEDOUT ? "no response" : "not sent");
