@@ -52,6 +52,8 @@ LAB_ATF_PROGS	+= domu_blk
 # blkback's features turned off in turn.
 LAB_ATF_PROGS	+= domu_blkhot domu_blkreattach domu_blkflush domu_blkreload \
 		   domu_blkfeat
+# xbd0 as a hostile frontend against Linux's blkback (group "domu").
+LAB_ATF_PROGS	+= domu_blkhostile
 # The PV network (group "net"): xn(4) against Linux netback, in make test
 # after three passing runs in a row (86-102 s for the group's boot).
 LAB_ATF_PROGS	+= domu_net domu_net2 domu_netops
