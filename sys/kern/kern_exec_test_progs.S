@@ -37,4 +37,6 @@ user_exp_\name\()_end:
 	USERCONF gstop
 	USERCONF gsigregs
 	USERCONF gcancel
+	USERCONF gclock
+	USERCONF gefault
 	.section .note.GNU-stack, "", @progbits
