@@ -96,6 +96,9 @@ uthread_exit(struct thread *td)
 	KASSERT(td == curthread, ("uthread_exit of another thread"));
 	enable_intr();
 	PROC_LOCK(p);
+	/* Its CPU time stays with the process (getrusage, the parent's wait). */
+	p->p_runtime_gone += thread_runtime(td);
+	p->p_systime_gone += td->td_systime;
 	mtx_lock_spin(p->p_spin_ptr);
 	TAILQ_REMOVE(&p->p_threads, td, td_plist);
 	last = --p->p_numthreads == 0;

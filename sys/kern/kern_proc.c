@@ -261,13 +261,35 @@ proc_free_locked(struct proc *p)
 	KASSERT(LIST_EMPTY(&p->p_children), ("proc_free: pid %d has children",
 	    p->p_pid));
 	LIST_REMOVE(p, p_list);
-	if (p->p_pptr != NULL)
+	if (p->p_pptr != NULL) {
+		/* Reaped: its CPU time and its children's become the parent's. */
+		p->p_pptr->p_cruntime += p->p_runtime_gone + p->p_cruntime;
+		p->p_pptr->p_csystime += p->p_systime_gone + p->p_csystime;
 		LIST_REMOVE(p, p_sibling);
+	}
 	pgrp_leave_locked(p);
 	nprocs--;
 	mtx_destroy(&pa->pa_mtx);
 	mtx_destroy(&pa->pa_spin);
 	free(pa, M_PROC);
+}
+
+void
+proc_cputime(struct proc *p, uint64_t *total, uint64_t *sys)
+{
+	struct thread *td;
+	uint64_t t, s;
+
+	PROC_LOCK(p);
+	t = p->p_runtime_gone;
+	s = p->p_systime_gone;
+	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
+		t += thread_runtime(td);
+		s += td->td_systime;
+	}
+	PROC_UNLOCK(p);
+	*total = t;
+	*sys = MIN(s, t);
 }
 
 u_int

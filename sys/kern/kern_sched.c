@@ -26,6 +26,7 @@
 #include <sys/proc.h>
 #include <sys/smp.h>
 #include <sys/systm.h>
+#include <sys/time.h>
 
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
@@ -116,6 +117,38 @@ sched_add(struct thread *td)
 }
 
 /*
+ * CPU time: the outgoing thread is charged for its run, the incoming one
+ * starts a new run.  Called with the run-queue lock held, so td_runtime
+ * and td_oncpu change only here and in thread_runtime's reading on the
+ * same CPU with interrupts off.
+ */
+static void
+sched_charge(struct thread *td, struct thread *next)
+{
+	uint64_t now = nanouptime_ns();
+
+	if (now > td->td_oncpu)
+		td->td_runtime += now - td->td_oncpu;
+	next->td_oncpu = now;
+}
+
+uint64_t
+thread_runtime(struct thread *td)
+{
+	uint64_t t, now;
+
+	spinlock_enter();
+	t = td->td_runtime;
+	if (td == curthread) {
+		now = nanouptime_ns();
+		if (now > td->td_oncpu)
+			t += now - td->td_oncpu;
+	}
+	spinlock_exit();
+	return (t);
+}
+
+/*
  * Gives the CPU away from td (curthread) until td is running again.  The
  * caller set td_state: TDS_RUNQ (queued, a yield), TDS_SLEEPING or
  * TDS_DEAD.  Run-queue lock held, and no other spin lock, on entry and
@@ -151,6 +184,7 @@ sched_switch_locked(struct thread *td)
 	rq->rq_switches++;
 	if (next == rq->rq_idle)
 		rq->rq_idle_switches++;
+	sched_charge(td, next);
 	flags = get_pcpu()->pc_spin_flags;
 	get_pcpu()->pc_curthread = next;
 	cpu_switch_prepare(td, next);

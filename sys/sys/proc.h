@@ -70,6 +70,15 @@ struct thread {
 	/* The signal being delivered: its si_code and si_pid. */
 	int			td_sicur_code;
 	pid_t			td_sicur_pid;
+	/*
+	 * CPU time (ns): td_runtime is charged by the switch, which alone
+	 * writes it, on the thread's CPU; td_oncpu is when the thread last
+	 * started to run.  td_systime, the part spent in system calls, is
+	 * written only by the thread itself.  See thread_runtime().
+	 */
+	uint64_t		td_runtime;
+	uint64_t		td_oncpu;
+	uint64_t		td_systime;
 };
 
 #define TDF_IDLE	0x0001
@@ -109,6 +118,18 @@ void	sleepq_abort(struct thread *td);
 void	wakeup(const void *chan);
 /* Gives the CPU to another runnable thread of this CPU, if any. */
 void	kern_yield(void);
+/*
+ * CPU time (ns) td has used: everything charged at its switches, plus the
+ * current run when td is curthread.  Exact for curthread and for threads
+ * that are not running; a thread running on another CPU lags by its
+ * current run.
+ */
+uint64_t	thread_runtime(struct thread *td);
+/*
+ * A process's CPU time (ns), all threads with those gone, and the part in
+ * system calls; p's lock must not be held.
+ */
+void	proc_cputime(struct proc *p, uint64_t *total, uint64_t *sys);
 /* Runs in an idle thread once its CPU can schedule; never returns. */
 void	sched_idle_loop(void) __dead2;
 /* thread0, once start-up is done: sleeps for good (idle0 idles CPU0). */
@@ -180,6 +201,12 @@ struct proc {
 	int			p_cpu;		/* every thread runs here */
 	uint64_t		p_sigaltstack[3]; /* ss_sp, ss_flags, ss_size */
 	int			p_stopsig;	/* the signal that stopped it */
+	/* CPU time (ns) of its threads gone, under p_mtx. */
+	uint64_t		p_runtime_gone;
+	uint64_t		p_systime_gone;
+	/* Of its children reaped by wait (and theirs), under the proctree lock. */
+	uint64_t		p_cruntime;
+	uint64_t		p_csystime;
 };
 
 #define P_EXITING	0x0001		/* exit_group or fatal signal under way */

@@ -36,4 +36,13 @@ sbttons(sbintime_t sbt)
 sbintime_t	sbinuptime(void);
 uint64_t	nanouptime_ns(void);
 
+/*
+ * The wall clock (kern_wallclock.c): a source registers what it reads as
+ * UTC now (ns since 1970); the highest quality wins.  realtime_ns is UTC
+ * now, moving with uptime.
+ */
+void		wallclock_register(const char *name, int quality, int64_t utc_ns);
+int64_t		realtime_ns(void);
+const char	*wallclock_name(void);
+
 #endif /* !_SYS_TIME_H_ */

@@ -90,6 +90,8 @@ linux_rw(struct thread *td, int fd, uint64_t ubuf, uint64_t len, off_t off,
 		return (EBADF);
 	if (len > LINUX_MAX_RW)
 		len = LINUX_MAX_RW;
+	if (!linux_range_ok(ubuf, len))
+		return (EFAULT);
 	iov.iov_base = (void *)(uintptr_t)ubuf;
 	iov.iov_len = len;
 	error = uio_setup(&uio, &iov, 1, off, UIO_USERSPACE, rw, td);
@@ -102,6 +104,9 @@ linux_rw(struct thread *td, int fd, uint64_t ubuf, uint64_t len, off_t off,
 		error = rw == UIO_READ ? kern_read(fdp, fd, &uio) :
 		    kern_write(fdp, fd, &uio);
 	*rv = (int64_t)len - uio.uio_resid;
+	/* A bad page after some bytes ends the transfer, as on Linux. */
+	if (error == EFAULT && *rv > 0)
+		error = 0;
 	return (rw == UIO_WRITE ? linux_epipe(td, error) : error);
 }
 
@@ -167,6 +172,11 @@ linux_rwv(struct thread *td, int fd, uint64_t uiov, uint64_t cnt, off_t off,
 		if (iov[i].iov_len > (size_t)LINUX_MAX_RW - total)
 			iov[i].iov_len = (size_t)LINUX_MAX_RW - total;
 		total += iov[i].iov_len;
+		if (!linux_range_ok((uint64_t)(uintptr_t)iov[i].iov_base,
+		    iov[i].iov_len)) {
+			error = EFAULT;
+			goto out;
+		}
 	}
 	error = uio_setup(&uio, iov, (int)cnt, off, UIO_USERSPACE, rw, td);
 	if (error != 0)
@@ -178,6 +188,8 @@ linux_rwv(struct thread *td, int fd, uint64_t uiov, uint64_t cnt, off_t off,
 		error = rw == UIO_READ ? kern_read(fdp, fd, &uio) :
 		    kern_write(fdp, fd, &uio);
 	*rv = (int64_t)total - uio.uio_resid;
+	if (error == EFAULT && *rv > 0)
+		error = 0;
 out:
 	free(iov, M_LFILE);
 	return (rw == UIO_WRITE ? linux_epipe(td, error) : error);

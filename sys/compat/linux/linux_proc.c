@@ -191,6 +191,9 @@ linux_sys_getrlimit(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	uint64_t a[6] = { 0, args[0], 0, args[1], 0, 0 };
 
+	/* Here the pointer is required: NULL is a bad one, not "none". */
+	if (args[1] == 0)
+		return (EFAULT);
 	return (linux_sys_prlimit64(td, a, rv));
 }
 
@@ -200,6 +203,8 @@ linux_sys_setrlimit(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	uint64_t a[6] = { 0, args[0], args[1], 0, 0, 0 };
 
+	if (args[1] == 0)
+		return (EFAULT);
 	return (linux_sys_prlimit64(td, a, rv));
 }
 

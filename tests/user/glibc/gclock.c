@@ -143,11 +143,12 @@ main(void)
 	/* On the CPU: every clock and counter of CPU time moves. */
 	r0 = rusage_ns(RUSAGE_SELF, &u0);
 	times(&tm0);
-	p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	/* The wall-clock interval encloses the CPU-time one. */
 	w0 = clock_ns(CLOCK_MONOTONIC);
+	p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	ok = burn(CLOCK_PROCESS_CPUTIME_ID, 150);
-	w1 = clock_ns(CLOCK_MONOTONIC);
 	p1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	w1 = clock_ns(CLOCK_MONOTONIC);
 	times(&tm1);
 	r1 = rusage_ns(RUSAGE_SELF, &u1);
 	printf("gclock: burn 150 ms: done %s, no more than the wall clock %s\n",
