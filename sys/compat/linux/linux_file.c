@@ -104,9 +104,6 @@ linux_rw(struct thread *td, int fd, uint64_t ubuf, uint64_t len, off_t off,
 		error = rw == UIO_READ ? kern_read(fdp, fd, &uio) :
 		    kern_write(fdp, fd, &uio);
 	*rv = (int64_t)len - uio.uio_resid;
-	/* A bad page after some bytes ends the transfer, as on Linux. */
-	if (error == EFAULT && *rv > 0)
-		error = 0;
 	return (rw == UIO_WRITE ? linux_epipe(td, error) : error);
 }
 
@@ -188,8 +185,6 @@ linux_rwv(struct thread *td, int fd, uint64_t uiov, uint64_t cnt, off_t off,
 		error = rw == UIO_READ ? kern_read(fdp, fd, &uio) :
 		    kern_write(fdp, fd, &uio);
 	*rv = (int64_t)total - uio.uio_resid;
-	if (error == EFAULT && *rv > 0)
-		error = 0;
 out:
 	free(iov, M_LFILE);
 	return (rw == UIO_WRITE ? linux_epipe(td, error) : error);

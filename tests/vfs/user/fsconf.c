@@ -471,6 +471,44 @@ main(void)
 		close(b);
 	}
 
+	/*
+	 * Bad buffers: the bytes before an unmapped page are moved and
+	 * counted, a buffer that runs past the end of user space is EFAULT
+	 * before anything moves, one that starts unmapped is EFAULT.
+	 */
+	{
+		long pg = sysconf(_SC_PAGESIZE);
+		char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *end = (char *)0x7ffffffff000UL;	/* Linux's TASK_SIZE */
+		int p3[2];
+
+		munmap(two + pg, pg);
+		memcpy(two + pg - 8, "partial\n", 8);
+		T("open pw", fd = open("pw", O_CREAT | O_RDWR | O_TRUNC, 0644));
+		T("write straddling", write(fd, two + pg - 8, 16));
+		T("write unmapped", write(fd, two + pg, 8));
+		T("write past user space", write(fd, end - 4, 8));
+		T("pwrite straddling", pwrite(fd, two + pg - 8, 100, 8));
+		T("fstat size", fstat(fd, &st) == 0 ? st.st_size : -1);
+		T("pread into straddling", pread(fd, two + pg - 5, 16, 0));
+		printf("fsconf: read back %.5s\n", two + pg - 5);
+		T("pread into unmapped", pread(fd, two + pg, 16, 0));
+		T("read past user space", read(fd, end - 4, 8));
+		T("close pw", close(fd));
+		T("unlink pw", unlink("pw"));
+		/* A pipe takes none of a write that faults (Linux's too). */
+		T("pipe2 nonblock", pipe2(p3, O_NONBLOCK));
+		memcpy(two + pg - 8, "partial\n", 8);
+		T("write pipe straddling", write(p3[1], two + pg - 8, 64));
+		T("read pipe", read(p3[0], buf, sizeof(buf)));
+		T("write pipe", write(p3[1], two + pg - 8, 8));
+		T("read pipe into straddling", read(p3[0], two + pg - 3, 8));
+		close(p3[0]);
+		close(p3[1]);
+		munmap(two, pg);
+	}
+
 	/* The descriptor limit. */
 	{
 		struct rlimit rl = { 16, 16 };
