@@ -309,6 +309,7 @@ USERPROG(gsigregs);
 USERPROG(gcancel);
 USERPROG(gclock);
 USERPROG(gefault);
+USERPROG(grobust);
 CONF_TEST(gfork)
 CONF_TEST(gsignal)
 CONF_TEST(gthread)
@@ -318,3 +319,4 @@ CONF_TEST(gsigregs)
 CONF_TEST(gcancel)
 CONF_TEST(gclock)
 CONF_TEST(gefault)
+CONF_TEST(grobust)

@@ -39,4 +39,5 @@ user_exp_\name\()_end:
 	USERCONF gcancel
 	USERCONF gclock
 	USERCONF gefault
+	USERCONF grobust
 	.section .note.GNU-stack, "", @progbits

@@ -26,6 +26,8 @@
 
 void	futex_wake_addr(struct proc *p, uint64_t uaddr, int n);
 #pragma weak futex_wake_addr
+void	futex_robust_exit(struct thread *td);
+#pragma weak futex_robust_exit
 
 static void
 reparent_children_locked(struct proc *p)
@@ -95,6 +97,9 @@ uthread_exit(struct thread *td)
 
 	KASSERT(td == curthread, ("uthread_exit of another thread"));
 	enable_intr();
+	/* The robust mutexes it still holds: marked, a waiter woken. */
+	if (td->td_robust_head != 0 && futex_robust_exit != NULL)
+		futex_robust_exit(td);
 	PROC_LOCK(p);
 	/* Its CPU time stays with the process (getrusage, the parent's wait). */
 	p->p_runtime_gone += thread_runtime(td);

@@ -58,6 +58,7 @@ struct thread {
 	void			*td_fpusave;	/* user FPU/SSE state (fxsave) */
 	uint64_t		td_fsbase;	/* user %fs base (TLS) */
 	uint64_t		td_clear_tid;	/* set_tid_address: user pointer */
+	uint64_t		td_robust_head;	/* set_robust_list: user pointer */
 	ksigset_t		td_oldmask;	/* sigsuspend: mask to restore */
 	bool			td_has_oldmask;
 	int			td_sysrestart;	/* nr + 1 of a call that got EINTR */

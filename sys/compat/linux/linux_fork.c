@@ -400,6 +400,7 @@ linux_sys_execve(struct thread *td, const uint64_t args[6], int64_t *rv)
 	atomic_set_int(&p->p_flag, P_EXECED);
 	mtx_unlock_spin(p->p_spin_ptr);
 	td->td_clear_tid = 0;
+	td->td_robust_head = 0;		/* the new image registers its own */
 	if (p->p_fd != NULL && fdcloseexec != NULL)
 		fdcloseexec(p->p_fd);
 	error = EJUSTRETURN;

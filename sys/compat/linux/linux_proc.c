@@ -216,15 +216,6 @@ linux_sys_sched_yield(struct thread *td, const uint64_t args[6], int64_t *rv)
 	return (0);
 }
 
-LINUX_SYSCALL(__NR_set_robust_list, set_robust_list);
-/* Robust futex lists are recorded nowhere yet: exit does not walk them. */
-int
-linux_sys_set_robust_list(struct thread *td, const uint64_t args[6],
-    int64_t *rv)
-{
-	return (args[1] == 24 ? 0 : EINVAL);
-}
-
 /* prctl: the thread's name and a few flags busybox and glibc touch. */
 LINUX_SYSCALL(__NR_prctl, prctl);
 int
