@@ -310,6 +310,7 @@ USERPROG(gcancel);
 USERPROG(gclock);
 USERPROG(gefault);
 USERPROG(grobust);
+USERPROG(galarm);
 CONF_TEST(gfork)
 CONF_TEST(gsignal)
 CONF_TEST(gthread)
@@ -320,3 +321,4 @@ CONF_TEST(gcancel)
 CONF_TEST(gclock)
 CONF_TEST(gefault)
 CONF_TEST(grobust)
+CONF_TEST(galarm)

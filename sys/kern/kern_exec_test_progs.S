@@ -40,4 +40,5 @@ user_exp_\name\()_end:
 	USERCONF gclock
 	USERCONF gefault
 	USERCONF grobust
+	USERCONF galarm
 	.section .note.GNU-stack, "", @progbits

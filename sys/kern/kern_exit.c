@@ -28,6 +28,8 @@ void	futex_wake_addr(struct proc *p, uint64_t uaddr, int n);
 #pragma weak futex_wake_addr
 void	futex_robust_exit(struct thread *td);
 #pragma weak futex_robust_exit
+void	itimer_proc_exit(struct proc *p);
+#pragma weak itimer_proc_exit
 
 static void
 reparent_children_locked(struct proc *p)
@@ -64,6 +66,9 @@ proc_exit_last(struct proc *p)
 		fdfree(p->p_fd);
 		p->p_fd = NULL;
 	}
+	/* No timer may fire on a zombie the parent can free at any time. */
+	if (itimer_proc_exit != NULL)
+		itimer_proc_exit(p);
 	/* Off the dying address space before it goes. */
 	pmap_activate(NULL);
 	p->p_vmspace = NULL;

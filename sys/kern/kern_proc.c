@@ -211,6 +211,7 @@ proc_create(struct proc *parent, const char *comm, struct proc **pp)
 	mtx_init(&pa->pa_spin, "procsig", NULL, MTX_SPIN);
 	p->p_mtx_ptr = &pa->pa_mtx;
 	p->p_spin_ptr = &pa->pa_spin;
+	callout_init(&p->p_itreal, 1);
 	p->p_state = PRS_NEW;
 	p->p_exitsig = 17;		/* SIGCHLD */
 	LIST_INIT(&p->p_children);

@@ -17,6 +17,7 @@
 #ifndef _SYS_PROC_H_
 #define _SYS_PROC_H_
 
+#include <sys/callout.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 #include <machine/pcb.h>
@@ -208,6 +209,13 @@ struct proc {
 	/* Of its children reaped by wait (and theirs), under the proctree lock. */
 	uint64_t		p_cruntime;
 	uint64_t		p_csystime;
+	/*
+	 * ITIMER_REAL (setitimer, alarm): SIGALRM at p_itreal_at (uptime;
+	 * 0: disarmed), then every p_itreal_interval; under p_spin_ptr.
+	 */
+	struct callout		p_itreal;
+	sbintime_t		p_itreal_at;
+	sbintime_t		p_itreal_interval;
 };
 
 #define P_EXITING	0x0001		/* exit_group or fatal signal under way */
