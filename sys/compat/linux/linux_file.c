@@ -370,14 +370,11 @@ linux_sys_fcntl(struct thread *td, const uint64_t args[6], int64_t *rv)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		/* One machine, no lock contention modelled: locks succeed. */
-		{
-			struct file *fp;
-
-			error = fget(fdp, (int)args[0], &fp);
-			if (error == 0)
-				fdrop(fp);
-		}
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		error = linux_fcntl_lock(td, fdp, (int)args[0], (int)args[1],
+		    args[2]);
 		break;
 	default:
 		error = EINVAL;

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,33 @@ list(const char *dir)
 		free(names[i]);
 	}
 	printf("\n");
+}
+
+static int
+lk(int fd, int cmd, int type, int whence, off_t start, off_t len)
+{
+	struct flock fl = { .l_type = (short)type, .l_whence = (short)whence,
+	    .l_start = start, .l_len = len };
+
+	return (fcntl(fd, cmd, &fl));
+}
+
+/* F_GETLK (or F_OFD_GETLK) on [start, start+len): what is in the way. */
+static void
+getlk(int fd, int cmd, int type, off_t start, off_t len)
+{
+	struct flock fl = { .l_type = (short)type, .l_whence = SEEK_SET,
+	    .l_start = start, .l_len = len };
+	int r = fcntl(fd, cmd, &fl);
+
+	printf("fsconf: getlk %s %jd+%jd = %d: %s", type == F_RDLCK ? "rd" :
+	    "wr", (intmax_t)start, (intmax_t)len, r, fl.l_type == F_UNLCK ?
+	    "unlocked\n" : fl.l_type == F_RDLCK ? "rd" : "wr");
+	if (r == 0 && fl.l_type != F_UNLCK)
+		printf(" at %jd+%jd by %s\n", (intmax_t)fl.l_start,
+		    (intmax_t)fl.l_len, fl.l_pid == -1 ? "an open file" :
+		    fl.l_pid == getppid() ? "the parent" : fl.l_pid == getpid() ?
+		    "me" : "someone else");
 }
 
 int
@@ -468,6 +496,95 @@ main(void)
 		T("child locked", read(p2[0], &ch, 1));
 		waitpid(pid, &st2, 0);
 		close(p2[0]);
+		close(b);
+	}
+
+	/*
+	 * fcntl record locks: POSIX ones belong to the process (a fork
+	 * child is another owner, any close drops them all), OFD ones to
+	 * the open file; F_GETLK reports the lock in the way.
+	 */
+	{
+		int a = open("d/f", O_RDWR), b, ro, p2[2], st2;
+		char ch = 0;
+		pid_t pid;
+
+		T("setlk wr 0+10", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 0, 10));
+		T("setlk rd 20-eof", lk(a, F_SETLK, F_RDLCK, SEEK_SET, 20, 0));
+		T("setlk own wr over rd", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 25, 1));
+		T("setlk own rd back", lk(a, F_SETLK, F_RDLCK, SEEK_SET, 25, 1));
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			T("child setlk wr 5", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 5, 1));
+			getlk(a, F_GETLK, F_WRLCK, 5, 1);
+			getlk(a, F_GETLK, F_RDLCK, 30, 1);
+			getlk(a, F_GETLK, F_WRLCK, 30, 1);
+			T("child setlk rd 12+2", lk(a, F_SETLK, F_RDLCK, SEEK_SET, 12, 2));
+			T("child setlk wr 10+10", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 10, 10));
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(pid, &st2, 0);
+		T("unlock 0+5", lk(a, F_SETLK, F_UNLCK, SEEK_SET, 0, 5));
+		T("setlk wr 10 back 3", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 13, -3));
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			getlk(a, F_GETLK, F_WRLCK, 0, 5);
+			getlk(a, F_GETLK, F_WRLCK, 6, 1);
+			getlk(a, F_GETLK, F_WRLCK, 11, 1);
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(pid, &st2, 0);
+		/* Any descriptor of the file closed: every POSIX lock goes. */
+		b = open("d/f", O_RDONLY);
+		close(b);
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			getlk(a, F_GETLK, F_WRLCK, 0, 0);
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(pid, &st2, 0);
+		/* A child waits in F_SETLKW until the parent unlocks. */
+		T("setlk wr all", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		fflush(stdout);
+		if (pipe(p2) == 0 && (pid = fork()) == 0) {
+			close(p2[0]);
+			if (lk(a, F_SETLKW, F_RDLCK, SEEK_SET, 0, 0) == 0)
+				(void)write(p2[1], "L", 1);
+			_exit(0);
+		}
+		close(p2[1]);
+		(void)fcntl(p2[0], F_SETFL, O_NONBLOCK);
+		T("child waits", read(p2[0], &ch, 1));
+		T("unlock all", lk(a, F_SETLK, F_UNLCK, SEEK_SET, 0, 0));
+		(void)fcntl(p2[0], F_SETFL, 0);
+		T("child got it", read(p2[0], &ch, 1));
+		waitpid(pid, &st2, 0);
+		close(p2[0]);
+		/* Open files as owners. */
+		b = open("d/f", O_RDWR);
+		T("ofd wr on a", lk(a, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		T("ofd wr on b", lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		T("posix wr on b", lk(b, F_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		getlk(b, F_OFD_GETLK, F_RDLCK, 3, 1);
+		close(a);
+		T("ofd wr on b, a closed", lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		/* What is refused. */
+		ro = open("d/f", O_RDONLY);
+		T("wr lock on rdonly", lk(ro, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
+		T("bad type", lk(b, F_SETLK, 7, SEEK_SET, 0, 1));
+		T("bad whence", lk(b, F_SETLK, F_RDLCK, 9, 0, 1));
+		T("negative start", lk(b, F_SETLK, F_RDLCK, SEEK_SET, -4, 1));
+		T("getlk unlck", lk(b, F_GETLK, F_UNLCK, SEEK_SET, 0, 1));
+		{
+			struct flock fl = { .l_type = F_RDLCK, .l_pid = 1 };
+
+			T("ofd with a pid", fcntl(b, F_OFD_SETLK, &fl));
+		}
+		T("lock on a bad fd", lk(99, F_SETLK, F_RDLCK, SEEK_SET, 0, 1));
+		close(ro);
 		close(b);
 	}
 
