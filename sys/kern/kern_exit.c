@@ -106,10 +106,13 @@ uthread_exit(struct thread *td)
 	if (td->td_robust_head != 0 && futex_robust_exit != NULL)
 		futex_robust_exit(td);
 	PROC_LOCK(p);
-	/* Its CPU time stays with the process (getrusage, the parent's wait). */
+	mtx_lock_spin(p->p_spin_ptr);
+	/*
+	 * Its CPU time stays with the process (getrusage, the parent's
+	 * wait), moved in the same step as it leaves the list.
+	 */
 	p->p_runtime_gone += thread_runtime(td);
 	p->p_systime_gone += td->td_systime;
-	mtx_lock_spin(p->p_spin_ptr);
 	TAILQ_REMOVE(&p->p_threads, td, td_plist);
 	last = --p->p_numthreads == 0;
 	wakeup(&p->p_numthreads);	/* an execve waiting to be alone */

@@ -281,14 +281,15 @@ proc_cputime(struct proc *p, uint64_t *total, uint64_t *sys)
 	struct thread *td;
 	uint64_t t, s;
 
-	PROC_LOCK(p);
+	/* The spin lock: callable under any sleep lock (procfs, proctree). */
+	mtx_lock_spin(p->p_spin_ptr);
 	t = p->p_runtime_gone;
 	s = p->p_systime_gone;
 	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
 		t += thread_runtime(td);
 		s += td->td_systime;
 	}
-	PROC_UNLOCK(p);
+	mtx_unlock_spin(p->p_spin_ptr);
 	*total = t;
 	*sys = MIN(s, t);
 }

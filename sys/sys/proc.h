@@ -129,7 +129,7 @@ void	kern_yield(void);
 uint64_t	thread_runtime(struct thread *td);
 /*
  * A process's CPU time (ns), all threads with those gone, and the part in
- * system calls; p's lock must not be held.
+ * system calls; takes p's spin lock.
  */
 void	proc_cputime(struct proc *p, uint64_t *total, uint64_t *sys);
 /* Runs in an idle thread once its CPU can schedule; never returns. */
@@ -203,7 +203,7 @@ struct proc {
 	int			p_cpu;		/* every thread runs here */
 	uint64_t		p_sigaltstack[3]; /* ss_sp, ss_flags, ss_size */
 	int			p_stopsig;	/* the signal that stopped it */
-	/* CPU time (ns) of its threads gone, under p_mtx. */
+	/* CPU time (ns) of its threads gone, under p_spin_ptr. */
 	uint64_t		p_runtime_gone;
 	uint64_t		p_systime_gone;
 	/* Of its children reaped by wait (and theirs), under the proctree lock. */

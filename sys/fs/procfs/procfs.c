@@ -44,6 +44,7 @@ static const struct {
 };
 
 #define PFS_TEXT_MAX	512
+#define PFS_NS_PER_TICK	10000000ULL	/* clock ticks: AT_CLKTCK, 100 Hz */
 #define PFS_INO(pid, t)	((uint64_t)(pid) << 4 | (uint64_t)(t))
 
 static const struct vop_vector procfs_vnops;
@@ -139,12 +140,24 @@ procfs_text(const struct pfsnode *pn, char *buf, size_t len, size_t *outlen)
 	    p->p_pgrp->pg_session->s_sid : 0;
 	st = procfs_state(p);
 	switch (pn->pn_type) {
-	case PFS_STAT:
-		/* Fields 1-24 of proc(5); times and memory not counted yet. */
+	case PFS_STAT: {
+		uint64_t total, sys;
+
+		/*
+		 * Fields 1-24 of proc(5); CPU times in clock ticks (100 Hz),
+		 * the children's once reaped; memory not counted yet.
+		 */
+		proc_cputime(p, &total, &sys);
 		n = snprintf(buf, len, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 "
-		    "0 0 0 0 20 0 %d 0 0 0 0\n", p->p_pid, p->p_comm, st,
-		    p->p_ppid, pgid, sid, p->p_numthreads);
+		    "%lu %lu %lu %lu 20 0 %d 0 0 0 0\n", p->p_pid, p->p_comm,
+		    st, p->p_ppid, pgid, sid,
+		    (u_long)((total - sys) / PFS_NS_PER_TICK),
+		    (u_long)(sys / PFS_NS_PER_TICK),
+		    (u_long)((p->p_cruntime - MIN(p->p_csystime,
+		    p->p_cruntime)) / PFS_NS_PER_TICK),
+		    (u_long)(p->p_csystime / PFS_NS_PER_TICK), p->p_numthreads);
 		break;
+	}
 	case PFS_STATUS:
 		n = snprintf(buf, len, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\n"
 		    "Pid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
