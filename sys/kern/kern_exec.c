@@ -443,6 +443,8 @@ exec_image_activate_one(struct proc *p, struct thread *td,
 				base = s + 1;
 		strlcpy(p->p_comm, base, sizeof(p->p_comm));
 		strlcpy(td->td_name, base, sizeof(td->td_name));
+		/* As given: execve makes a relative one absolute. */
+		proc_set_exe(p, img->ei_path);
 	}
 	free(buf, M_EXEC);
 	free(ea.ea_buf, M_EXEC);

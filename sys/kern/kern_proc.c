@@ -270,9 +270,29 @@ proc_free_locked(struct proc *p)
 	}
 	pgrp_leave_locked(p);
 	nprocs--;
+	free(p->p_exe, M_PROC);
 	mtx_destroy(&pa->pa_mtx);
 	mtx_destroy(&pa->pa_spin);
 	free(pa, M_PROC);
+}
+
+void
+proc_set_exe(struct proc *p, const char *path)
+{
+	char *copy = NULL, *old;
+
+	if (path != NULL) {
+		size_t n = strlen(path) + 1;
+
+		copy = malloc(n, M_PROC, M_WAITOK);
+		if (copy != NULL)
+			memcpy(copy, path, n);
+	}
+	proctree_lock();
+	old = p->p_exe;
+	p->p_exe = copy;
+	proctree_unlock();
+	free(old, M_PROC);
 }
 
 void

@@ -213,6 +213,8 @@ struct proc {
 	 * ITIMER_REAL (setitimer, alarm): SIGALRM at p_itreal_at (uptime;
 	 * 0: disarmed), then every p_itreal_interval; under p_spin_ptr.
 	 */
+	/* The program's path (/proc/<pid>/exe), malloc'd; proctree lock. */
+	char			*p_exe;
 	struct callout		p_itreal;
 	sbintime_t		p_itreal_at;
 	sbintime_t		p_itreal_interval;
@@ -254,6 +256,8 @@ void	pgsignal(struct pgrp *, int sig);
  * parent's wait4.  Status encoding as wait(2): W_EXITCODE/W_STOPCODE.
  */
 int	proc_create(struct proc *parent, const char *comm, struct proc **pp);
+/* Records the program's path (NULL: none); takes the proctree lock. */
+void	proc_set_exe(struct proc *p, const char *path);
 int	proc_wait(struct proc *child, int *statusp, sbintime_t timo);
 void	exit1(struct thread *td, int xstat) __dead2;
 #define W_EXITCODE(ret, sig)	((ret) << 8 | (sig))

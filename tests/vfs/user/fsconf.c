@@ -657,6 +657,37 @@ main(void)
 		    ut + stt >= 8 ? "yes" : "no");
 	}
 
+	/* /proc/self/exe: a link to the program, the same in a fork child. */
+	{
+		char exe[512], cexe[512];
+		ssize_t el;
+		int ps[2], st3;
+		pid_t pid = -1;
+
+		el = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[el > 0 ? el : 0] = '\0';
+		printf("fsconf: /proc/self/exe absolute %s, names %s\n",
+		    exe[0] == '/' ? "yes" : "no", strrchr(exe, '/') != NULL ?
+		    strrchr(exe, '/') + 1 : exe);
+		T("lstat /proc/self/exe is a link",
+		    lstat("/proc/self/exe", &st) == 0 && S_ISLNK(st.st_mode) ?
+		    0 : -1);
+		if (pipe(ps) == 0 && (pid = fork()) == 0) {
+			ssize_t cl = readlink("/proc/self/exe", cexe,
+			    sizeof(cexe) - 1);
+
+			(void)write(ps[1], cl == el && memcmp(cexe, exe,
+			    (size_t)(el > 0 ? el : 0)) == 0 ? "y" : "n", 1);
+			_exit(0);
+		}
+		close(ps[1]);
+		n = (int)read(ps[0], buf, 1);
+		printf("fsconf: the child's exe is the parent's: %s\n",
+		    n == 1 && buf[0] == 'y' ? "yes" : "no");
+		close(ps[0]);
+		waitpid(pid, &st3, 0);
+	}
+
 	/* The descriptor limit. */
 	{
 		struct rlimit rl = { 16, 16 };
