@@ -118,33 +118,36 @@ sched_add(struct thread *td)
 
 /*
  * CPU time: the outgoing thread is charged for its run, the incoming one
- * starts a new run.  Called with the run-queue lock held, so td_runtime
- * and td_oncpu change only here and in thread_runtime's reading on the
- * same CPU with interrupts off.
+ * starts a new run.  Called with the run-queue lock held; td_runtime and
+ * td_oncpu change only here, on the thread's own CPU (threads are bound),
+ * so one CPU's clock measures every run.
  */
 static void
 sched_charge(struct thread *td, struct thread *next)
 {
-	uint64_t now = nanouptime_ns();
+	uint64_t now = cpu_uptime_ns();
 
 	if (now > td->td_oncpu)
 		td->td_runtime += now - td->td_oncpu;
 	next->td_oncpu = now;
 }
 
+/*
+ * No lock: kernel code is not preempted, so curthread's two fields only
+ * change when it switches itself; another thread's td_runtime is one
+ * aligned word.  Called on every system call (system time): two clock
+ * reads, nothing shared written.
+ */
 uint64_t
 thread_runtime(struct thread *td)
 {
-	uint64_t t, now;
+	uint64_t t = td->td_runtime, now;
 
-	spinlock_enter();
-	t = td->td_runtime;
 	if (td == curthread) {
-		now = nanouptime_ns();
+		now = cpu_uptime_ns();
 		if (now > td->td_oncpu)
 			t += now - td->td_oncpu;
 	}
-	spinlock_exit();
 	return (t);
 }
 

@@ -35,6 +35,12 @@ sbttons(sbintime_t sbt)
 /* Monotonic time since boot from the best time counter. */
 sbintime_t	sbinuptime(void);
 uint64_t	nanouptime_ns(void);
+/*
+ * Uptime as this CPU reads it, without the step that keeps readings from
+ * different CPUs in order (a shared word): cheap, for intervals measured
+ * on one CPU (CPU-time accounting).
+ */
+uint64_t	cpu_uptime_ns(void);
 
 /*
  * The wall clock (kern_wallclock.c): a source registers what it reads as
