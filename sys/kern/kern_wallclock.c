@@ -47,6 +47,12 @@ realtime_ns(void)
 	return ((int64_t)nanouptime_ns() + wc_offset_ns);
 }
 
+int
+wallclock_quality(void)
+{
+	return (__atomic_load_n(&wc_quality, __ATOMIC_ACQUIRE));
+}
+
 const char *
 wallclock_name(void)
 {

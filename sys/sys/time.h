@@ -50,5 +50,7 @@ uint64_t	cpu_uptime_ns(void);
 void		wallclock_register(const char *name, int quality, int64_t utc_ns);
 int64_t		realtime_ns(void);
 const char	*wallclock_name(void);
+/* The quality of the source in use (-1: none yet), for a lesser one to skip. */
+int		wallclock_quality(void);
 
 #endif /* !_SYS_TIME_H_ */

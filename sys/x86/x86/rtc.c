@@ -2,11 +2,13 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * The PC's battery-backed clock (MC146818-compatible CMOS RTC) as a
- * wall-clock source, read once at SI_SUB_CLOCKS.  Where no such clock
- * answers (a PVH guest has no legacy ports: reads give all ones) the
- * registers fail the range checks and nothing registers; a hypervisor's
- * wall clock outranks this one anyway.  The RTC is taken to keep UTC, as
- * QEMU's does by default.
+ * wall-clock source, read once at SI_SUB_CLOCKS, after the sources that
+ * register first (SI_ORDER_FIRST).  When a better one is already there
+ * (a hypervisor's) the ports are not touched at all: a PVH guest has no
+ * legacy devices, and each access would be a trip to the hypervisor.
+ * Where no clock answers (all ones) it gives up at once; values out of
+ * range register nothing.  The RTC is taken to keep UTC, as QEMU's does
+ * by default.
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -100,6 +102,9 @@ rtc_snapshot(uint8_t raw[RTC_NREGS])
 {
 	uint8_t again[RTC_NREGS];
 
+	/* No device: the bus reads all ones (and UIP would look stuck). */
+	if (rtc_read(RTC_STATUSA) == 0xff)
+		return (false);
 	for (int tries = 0; tries < 5; tries++) {
 		/* An update lasts about 2 ms; each read is about 1 us. */
 		for (int i = 0; i < 20000 && (rtc_read(RTC_STATUSA) & RTCSA_UIP);
@@ -121,6 +126,8 @@ rtc_wallclock_init(void *arg __unused)
 	uint8_t raw[RTC_NREGS];
 	int64_t secs;
 
+	if (wallclock_quality() >= RTC_QUALITY)
+		return;
 	if (!rtc_snapshot(raw) ||
 	    rtc_decode(raw, rtc_read(RTC_STATUSB), &secs) != 0)
 		return;
