@@ -430,8 +430,11 @@ linux_sys_execve(struct thread *td, const uint64_t args[6], int64_t *rv)
 	mtx_unlock_spin(p->p_spin_ptr);
 	td->td_clear_tid = 0;
 	td->td_robust_head = 0;		/* the new image registers its own */
-	/* A script's interpreter is named by its own (absolute) path. */
-	if (path[0] != '/' && p->p_exe != NULL && strcmp(p->p_exe, path) == 0)
+	/*
+	 * A relative path left no name (a script's absolute interpreter
+	 * did, and stays).
+	 */
+	if (path[0] != '/' && p->p_exe == NULL)
 		exec_exe_absolute(p, path);
 	if (p->p_fd != NULL && fdcloseexec != NULL)
 		fdcloseexec(p->p_fd);
