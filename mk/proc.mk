@@ -28,7 +28,7 @@ USER_GLIBC := ghello
 # Conformance programs: run on this host at build time, their output kept
 # (NAME.expected) and compared by the ktests with what they print in our
 # kernel.
-USER_CONF := gfork gsignal gthread gmem gstop gsigregs gcancel
+USER_CONF := gfork gsignal gthread gmem gstop gsigregs gcancel gclock gefault grobust galarm
 USER_NOLIBC_BASE := -nostdlib -ffreestanding -O2 -fno-stack-protector \
 	-fcf-protection=none -Wall -Werror -Itests/user/nolibc
 USER_NOLIBC_CFLAGS := -static -fno-pie -no-pie $(USER_NOLIBC_BASE)
@@ -135,3 +135,9 @@ $(USER_TESTS)/kernel: $(BUILD)/kernel
 $(USER_TESTS)/%: $(USER_DIR)/%
 	@mkdir -p $(@D)
 	install -m 644 $< $@
+
+# The closing list of linux(4): the system calls implemented and those
+# that return ENOSYS, from the LINUX_SYSCALL registrations in sys/.
+.PHONY: linux-syscalls
+linux-syscalls:
+	@tools/linux-syscalls.sh

@@ -14,6 +14,8 @@
 #include <sys/vnode.h>
 #include <machine/atomic.h>
 
+#include <kern/vfs_lockf.h>
+
 MALLOC_DEFINE(M_FILE, "file", "open files");
 MALLOC_DEFINE(M_FILEDESC, "filedesc", "descriptor tables");
 
@@ -180,8 +182,10 @@ fdfree(struct filedesc *fdp)
 	for (int i = 0; i <= fdp->fd_lastfile; i++) {
 		struct file *fp = fdp->fd_ofiles[i].fde_file;
 
-		if (fp != NULL)
+		if (fp != NULL) {
+			fd_lockf_drop(fdp, fp);
 			(void)fdrop(fp);
+		}
 	}
 	vrele(fdp->fd_cdir);
 	vrele(fdp->fd_rdir);
@@ -204,8 +208,10 @@ fdcloseexec(struct filedesc *fdp)
 		if ((fdp->fd_ofiles[i].fde_flags & UF_EXCLOSE) != 0)
 			fp = fdunused(fdp, i);
 		mtx_unlock(&fdp->fd_lock);
-		if (fp != NULL)
+		if (fp != NULL) {
+			fd_lockf_drop(fdp, fp);
 			(void)fdrop(fp);
+		}
 	}
 }
 
@@ -297,6 +303,7 @@ kern_close(struct filedesc *fdp, int fd)
 	mtx_unlock(&fdp->fd_lock);
 	if (fp == NULL)
 		return (EBADF);
+	fd_lockf_drop(fdp, fp);
 	return (fdrop(fp));
 }
 
@@ -341,8 +348,10 @@ kern_dup2(struct filedesc *fdp, int oldfd, int newfd, int fdflags, bool dup3,
 	old = fdunused(fdp, newfd);
 	fdset(fdp, newfd, fp, fdflags);
 	mtx_unlock(&fdp->fd_lock);
-	if (old != NULL)
+	if (old != NULL) {
+		fd_lockf_drop(fdp, old);
 		(void)fdrop(old);
+	}
 	fdrop(fp);
 	*retfd = newfd;
 	return (0);

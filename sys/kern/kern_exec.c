@@ -443,6 +443,12 @@ exec_image_activate_one(struct proc *p, struct thread *td,
 				base = s + 1;
 		strlcpy(p->p_comm, base, sizeof(p->p_comm));
 		strlcpy(td->td_name, base, sizeof(td->td_name));
+		/*
+		 * Only an absolute path: glibc takes /proc/self/exe to be
+		 * one (it asserts so).  execve makes a relative one absolute;
+		 * a boot module ("module:0") has none.
+		 */
+		proc_set_exe(p, img->ei_path[0] == '/' ? img->ei_path : NULL);
 	}
 	free(buf, M_EXEC);
 	free(ea.ea_buf, M_EXEC);

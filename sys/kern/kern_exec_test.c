@@ -75,7 +75,7 @@ spawn_prog(const char *name, const char *start, const char *end, int cpu,
 }
 
 /* Console capture: what the programs print reaches every console. */
-static char		cap_buf[8192];
+static char		cap_buf[16384];
 static volatile size_t	cap_len;
 
 static void
@@ -307,6 +307,10 @@ USERPROG(gmem);
 USERPROG(gstop);
 USERPROG(gsigregs);
 USERPROG(gcancel);
+USERPROG(gclock);
+USERPROG(gefault);
+USERPROG(grobust);
+USERPROG(galarm);
 CONF_TEST(gfork)
 CONF_TEST(gsignal)
 CONF_TEST(gthread)
@@ -314,3 +318,7 @@ CONF_TEST(gmem)
 CONF_TEST(gstop)
 CONF_TEST(gsigregs)
 CONF_TEST(gcancel)
+CONF_TEST(gclock)
+CONF_TEST(gefault)
+CONF_TEST(grobust)
+CONF_TEST(galarm)

@@ -37,4 +37,8 @@ user_exp_\name\()_end:
 	USERCONF gstop
 	USERCONF gsigregs
 	USERCONF gcancel
+	USERCONF gclock
+	USERCONF gefault
+	USERCONF grobust
+	USERCONF galarm
 	.section .note.GNU-stack, "", @progbits

@@ -26,6 +26,10 @@
 
 void	futex_wake_addr(struct proc *p, uint64_t uaddr, int n);
 #pragma weak futex_wake_addr
+void	futex_robust_exit(struct thread *td);
+#pragma weak futex_robust_exit
+void	itimer_proc_exit(struct proc *p);
+#pragma weak itimer_proc_exit
 
 static void
 reparent_children_locked(struct proc *p)
@@ -62,6 +66,9 @@ proc_exit_last(struct proc *p)
 		fdfree(p->p_fd);
 		p->p_fd = NULL;
 	}
+	/* No timer may fire on a zombie the parent can free at any time. */
+	if (itimer_proc_exit != NULL)
+		itimer_proc_exit(p);
 	/* Off the dying address space before it goes. */
 	pmap_activate(NULL);
 	p->p_vmspace = NULL;
@@ -95,8 +102,17 @@ uthread_exit(struct thread *td)
 
 	KASSERT(td == curthread, ("uthread_exit of another thread"));
 	enable_intr();
+	/* The robust mutexes it still holds: marked, a waiter woken. */
+	if (td->td_robust_head != 0 && futex_robust_exit != NULL)
+		futex_robust_exit(td);
 	PROC_LOCK(p);
 	mtx_lock_spin(p->p_spin_ptr);
+	/*
+	 * Its CPU time stays with the process (getrusage, the parent's
+	 * wait), moved in the same step as it leaves the list.
+	 */
+	p->p_runtime_gone += thread_runtime(td);
+	p->p_systime_gone += td->td_systime;
 	TAILQ_REMOVE(&p->p_threads, td, td_plist);
 	last = --p->p_numthreads == 0;
 	wakeup(&p->p_numthreads);	/* an execve waiting to be alone */

@@ -78,6 +78,7 @@ fork1(struct thread *td, const struct fork_args *fa, pid_t *pidp)
 	if ((error = proc_create(p, p->p_comm, &np)) != 0)
 		return (error);
 	np->p_exitsig = fa->fa_exitsig;
+	proc_set_exe(np, p->p_exe);	/* unlocked read: only p's execve writes it */
 	memcpy(np->p_sigaltstack, p->p_sigaltstack, sizeof(np->p_sigaltstack));
 	np->p_vmspace = vmspace_fork(p->p_vmspace);
 	if (np->p_vmspace == NULL) {

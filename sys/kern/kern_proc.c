@@ -211,6 +211,7 @@ proc_create(struct proc *parent, const char *comm, struct proc **pp)
 	mtx_init(&pa->pa_spin, "procsig", NULL, MTX_SPIN);
 	p->p_mtx_ptr = &pa->pa_mtx;
 	p->p_spin_ptr = &pa->pa_spin;
+	callout_init(&p->p_itreal, 1);
 	p->p_state = PRS_NEW;
 	p->p_exitsig = 17;		/* SIGCHLD */
 	LIST_INIT(&p->p_children);
@@ -261,13 +262,56 @@ proc_free_locked(struct proc *p)
 	KASSERT(LIST_EMPTY(&p->p_children), ("proc_free: pid %d has children",
 	    p->p_pid));
 	LIST_REMOVE(p, p_list);
-	if (p->p_pptr != NULL)
+	if (p->p_pptr != NULL) {
+		/* Reaped: its CPU time and its children's become the parent's. */
+		p->p_pptr->p_cruntime += p->p_runtime_gone + p->p_cruntime;
+		p->p_pptr->p_csystime += p->p_systime_gone + p->p_csystime;
 		LIST_REMOVE(p, p_sibling);
+	}
 	pgrp_leave_locked(p);
 	nprocs--;
+	free(p->p_exe, M_PROC);
 	mtx_destroy(&pa->pa_mtx);
 	mtx_destroy(&pa->pa_spin);
 	free(pa, M_PROC);
+}
+
+void
+proc_set_exe(struct proc *p, const char *path)
+{
+	char *copy = NULL, *old;
+
+	if (path != NULL) {
+		size_t n = strlen(path) + 1;
+
+		copy = malloc(n, M_PROC, M_WAITOK);
+		if (copy != NULL)
+			memcpy(copy, path, n);
+	}
+	proctree_lock();
+	old = p->p_exe;
+	p->p_exe = copy;
+	proctree_unlock();
+	free(old, M_PROC);
+}
+
+void
+proc_cputime(struct proc *p, uint64_t *total, uint64_t *sys)
+{
+	struct thread *td;
+	uint64_t t, s;
+
+	/* The spin lock: callable under any sleep lock (procfs, proctree). */
+	mtx_lock_spin(p->p_spin_ptr);
+	t = p->p_runtime_gone;
+	s = p->p_systime_gone;
+	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
+		t += thread_runtime(td);
+		s += td->td_systime;
+	}
+	mtx_unlock_spin(p->p_spin_ptr);
+	*total = t;
+	*sys = MIN(s, t);
 }
 
 u_int

@@ -26,6 +26,7 @@
 #include <sys/proc.h>
 #include <sys/smp.h>
 #include <sys/systm.h>
+#include <sys/time.h>
 
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
@@ -116,6 +117,41 @@ sched_add(struct thread *td)
 }
 
 /*
+ * CPU time: the outgoing thread is charged for its run, the incoming one
+ * starts a new run.  Called with the run-queue lock held; td_runtime and
+ * td_oncpu change only here, on the thread's own CPU (threads are bound),
+ * so one CPU's clock measures every run.
+ */
+static void
+sched_charge(struct thread *td, struct thread *next)
+{
+	uint64_t now = cpu_uptime_ns();
+
+	if (now > td->td_oncpu)
+		td->td_runtime += now - td->td_oncpu;
+	next->td_oncpu = now;
+}
+
+/*
+ * No lock: kernel code is not preempted, so curthread's two fields only
+ * change when it switches itself; another thread's td_runtime is one
+ * aligned word.  Called on every system call (system time): two clock
+ * reads, nothing shared written.
+ */
+uint64_t
+thread_runtime(struct thread *td)
+{
+	uint64_t t = td->td_runtime, now;
+
+	if (td == curthread) {
+		now = cpu_uptime_ns();
+		if (now > td->td_oncpu)
+			t += now - td->td_oncpu;
+	}
+	return (t);
+}
+
+/*
  * Gives the CPU away from td (curthread) until td is running again.  The
  * caller set td_state: TDS_RUNQ (queued, a yield), TDS_SLEEPING or
  * TDS_DEAD.  Run-queue lock held, and no other spin lock, on entry and
@@ -151,6 +187,7 @@ sched_switch_locked(struct thread *td)
 	rq->rq_switches++;
 	if (next == rq->rq_idle)
 		rq->rq_idle_switches++;
+	sched_charge(td, next);
 	flags = get_pcpu()->pc_spin_flags;
 	get_pcpu()->pc_curthread = next;
 	cpu_switch_prepare(td, next);

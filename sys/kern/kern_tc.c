@@ -70,6 +70,12 @@ tc_compute(void)
 	return (t);
 }
 
+uint64_t
+cpu_uptime_ns(void)
+{
+	return ((uint64_t)sbttons(tc_compute()));
+}
+
 sbintime_t
 sbinuptime(void)
 {

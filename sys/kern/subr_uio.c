@@ -3,10 +3,33 @@
  *
  * uiomove and the uio set-up helpers (see sys/uio.h).
  */
-#include <sys/types.h>
+#include <sys/param.h>
 #include <sys/errno.h>
 #include <sys/systm.h>
 #include <sys/uio.h>
+
+/*
+ * After a fault: copies what it can of a user range, page by page, up to
+ * the first page that faults, and says how much.  Linux's read and write
+ * count the bytes moved before a bad page, and so do we.
+ */
+static size_t
+uio_copy_part(char *kp, char *up, size_t cnt, enum uio_rw rw)
+{
+	size_t done = 0, n;
+	int error;
+
+	while (done < cnt) {
+		n = MIN(cnt - done,
+		    PAGE_SIZE - ((uintptr_t)up + done) % PAGE_SIZE);
+		error = rw == UIO_READ ? copyout(kp + done, up + done, n) :
+		    copyin(up + done, kp + done, n);
+		if (error != 0)
+			break;
+		done += n;
+	}
+	return (done);
+}
 
 int
 uiomove(void *cp, size_t n, struct uio *uio)
@@ -35,8 +58,15 @@ uiomove(void *cp, size_t n, struct uio *uio)
 				error = copyout(kp, iov->iov_base, cnt);
 			else
 				error = copyin(iov->iov_base, kp, cnt);
-			if (error != 0)
+			if (error != 0) {
+				cnt = uio_copy_part(kp, iov->iov_base, cnt,
+				    uio->uio_rw);
+				iov->iov_base = (char *)iov->iov_base + cnt;
+				iov->iov_len -= cnt;
+				uio->uio_resid -= cnt;
+				uio->uio_offset += cnt;
 				break;
+			}
 		} else if (uio->uio_rw == UIO_READ)
 			memcpy(iov->iov_base, kp, cnt);
 		else

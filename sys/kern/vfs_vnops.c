@@ -17,6 +17,7 @@
 #include <sys/vnode.h>
 
 #include <kern/vfs_flock.h>
+#include <kern/vfs_lockf.h>
 
 /* Special files' open: devfs (VCHR) and pipes (VFIFO) fill these. */
 int	(*vn_open_chr_hook)(struct vnode *, int oflags, struct file *);
@@ -73,6 +74,7 @@ static int
 vn_close(struct file *fp)
 {
 	vn_flock_close(fp);
+	vn_lockf_release(fp->f_vnode, fp);	/* its OFD locks */
 	vrele(fp->f_vnode);
 	return (0);
 }

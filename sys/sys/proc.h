@@ -17,6 +17,7 @@
 #ifndef _SYS_PROC_H_
 #define _SYS_PROC_H_
 
+#include <sys/callout.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 #include <machine/pcb.h>
@@ -58,6 +59,7 @@ struct thread {
 	void			*td_fpusave;	/* user FPU/SSE state (fxsave) */
 	uint64_t		td_fsbase;	/* user %fs base (TLS) */
 	uint64_t		td_clear_tid;	/* set_tid_address: user pointer */
+	uint64_t		td_robust_head;	/* set_robust_list: user pointer */
 	ksigset_t		td_oldmask;	/* sigsuspend: mask to restore */
 	bool			td_has_oldmask;
 	int			td_sysrestart;	/* nr + 1 of a call that got EINTR */
@@ -70,6 +72,15 @@ struct thread {
 	/* The signal being delivered: its si_code and si_pid. */
 	int			td_sicur_code;
 	pid_t			td_sicur_pid;
+	/*
+	 * CPU time (ns): td_runtime is charged by the switch, which alone
+	 * writes it, on the thread's CPU; td_oncpu is when the thread last
+	 * started to run.  td_systime, the part spent in system calls, is
+	 * written only by the thread itself.  See thread_runtime().
+	 */
+	uint64_t		td_runtime;
+	uint64_t		td_oncpu;
+	uint64_t		td_systime;
 };
 
 #define TDF_IDLE	0x0001
@@ -109,6 +120,18 @@ void	sleepq_abort(struct thread *td);
 void	wakeup(const void *chan);
 /* Gives the CPU to another runnable thread of this CPU, if any. */
 void	kern_yield(void);
+/*
+ * CPU time (ns) td has used: everything charged at its switches, plus the
+ * current run when td is curthread.  Exact for curthread and for threads
+ * that are not running; a thread running on another CPU lags by its
+ * current run.
+ */
+uint64_t	thread_runtime(struct thread *td);
+/*
+ * A process's CPU time (ns), all threads with those gone, and the part in
+ * system calls; takes p's spin lock.
+ */
+void	proc_cputime(struct proc *p, uint64_t *total, uint64_t *sys);
 /* Runs in an idle thread once its CPU can schedule; never returns. */
 void	sched_idle_loop(void) __dead2;
 /* thread0, once start-up is done: sleeps for good (idle0 idles CPU0). */
@@ -180,6 +203,21 @@ struct proc {
 	int			p_cpu;		/* every thread runs here */
 	uint64_t		p_sigaltstack[3]; /* ss_sp, ss_flags, ss_size */
 	int			p_stopsig;	/* the signal that stopped it */
+	/* CPU time (ns) of its threads gone, under p_spin_ptr. */
+	uint64_t		p_runtime_gone;
+	uint64_t		p_systime_gone;
+	/* Of its children reaped by wait (and theirs), under the proctree lock. */
+	uint64_t		p_cruntime;
+	uint64_t		p_csystime;
+	/*
+	 * ITIMER_REAL (setitimer, alarm): SIGALRM at p_itreal_at (uptime;
+	 * 0: disarmed), then every p_itreal_interval; under p_spin_ptr.
+	 */
+	/* The program's path (/proc/<pid>/exe), malloc'd; proctree lock. */
+	char			*p_exe;
+	struct callout		p_itreal;
+	sbintime_t		p_itreal_at;
+	sbintime_t		p_itreal_interval;
 };
 
 #define P_EXITING	0x0001		/* exit_group or fatal signal under way */
@@ -218,6 +256,8 @@ void	pgsignal(struct pgrp *, int sig);
  * parent's wait4.  Status encoding as wait(2): W_EXITCODE/W_STOPCODE.
  */
 int	proc_create(struct proc *parent, const char *comm, struct proc **pp);
+/* Records the program's path (NULL: none); takes the proctree lock. */
+void	proc_set_exe(struct proc *p, const char *path);
 int	proc_wait(struct proc *child, int *statusp, sbintime_t timo);
 void	exit1(struct thread *td, int xstat) __dead2;
 #define W_EXITCODE(ret, sig)	((ret) << 8 | (sig))

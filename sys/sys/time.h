@@ -35,5 +35,22 @@ sbttons(sbintime_t sbt)
 /* Monotonic time since boot from the best time counter. */
 sbintime_t	sbinuptime(void);
 uint64_t	nanouptime_ns(void);
+/*
+ * Uptime as this CPU reads it, without the step that keeps readings from
+ * different CPUs in order (a shared word): cheap, for intervals measured
+ * on one CPU (CPU-time accounting).
+ */
+uint64_t	cpu_uptime_ns(void);
+
+/*
+ * The wall clock (kern_wallclock.c): a source registers what it reads as
+ * UTC now (ns since 1970); the highest quality wins.  realtime_ns is UTC
+ * now, moving with uptime.
+ */
+void		wallclock_register(const char *name, int quality, int64_t utc_ns);
+int64_t		realtime_ns(void);
+const char	*wallclock_name(void);
+/* The quality of the source in use (-1: none yet), for a lesser one to skip. */
+int		wallclock_quality(void);
 
 #endif /* !_SYS_TIME_H_ */

@@ -27,8 +27,12 @@ cons_write_user(uint64_t ubuf, uint64_t len, int64_t *done)
 	int error;
 
 	len = MIN(len, (uint64_t)CONS_WRITE_MAX);
+	if (!linux_range_ok(ubuf, len))
+		return (EFAULT);
 	while (off < len) {
-		size_t n = MIN(len - off, sizeof(buf));
+		/* Chunks end at page ends: the bytes before a bad page count. */
+		size_t n = MIN(MIN(len - off, sizeof(buf)),
+		    PAGE_SIZE - (ubuf + off) % PAGE_SIZE);
 
 		if ((error = copyin((void *)(ubuf + off), buf, n)) != 0)
 			return (off == 0 ? error : 0);

@@ -90,6 +90,8 @@ linux_rw(struct thread *td, int fd, uint64_t ubuf, uint64_t len, off_t off,
 		return (EBADF);
 	if (len > LINUX_MAX_RW)
 		len = LINUX_MAX_RW;
+	if (!linux_range_ok(ubuf, len))
+		return (EFAULT);
 	iov.iov_base = (void *)(uintptr_t)ubuf;
 	iov.iov_len = len;
 	error = uio_setup(&uio, &iov, 1, off, UIO_USERSPACE, rw, td);
@@ -167,6 +169,11 @@ linux_rwv(struct thread *td, int fd, uint64_t uiov, uint64_t cnt, off_t off,
 		if (iov[i].iov_len > (size_t)LINUX_MAX_RW - total)
 			iov[i].iov_len = (size_t)LINUX_MAX_RW - total;
 		total += iov[i].iov_len;
+		if (!linux_range_ok((uint64_t)(uintptr_t)iov[i].iov_base,
+		    iov[i].iov_len)) {
+			error = EFAULT;
+			goto out;
+		}
 	}
 	error = uio_setup(&uio, iov, (int)cnt, off, UIO_USERSPACE, rw, td);
 	if (error != 0)
@@ -363,14 +370,11 @@ linux_sys_fcntl(struct thread *td, const uint64_t args[6], int64_t *rv)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		/* One machine, no lock contention modelled: locks succeed. */
-		{
-			struct file *fp;
-
-			error = fget(fdp, (int)args[0], &fp);
-			if (error == 0)
-				fdrop(fp);
-		}
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		error = linux_fcntl_lock(td, fdp, (int)args[0], (int)args[1],
+		    args[2]);
 		break;
 	default:
 		error = EINVAL;

@@ -16,5 +16,8 @@ struct thread;
 
 /* The calling process's descriptor table, or NULL if it has none. */
 struct filedesc *linux_fdp(struct thread *td);
+/* fcntl's record-lock commands (linux_lockf.c). */
+int	linux_fcntl_lock(struct thread *td, struct filedesc *fdp, int fd,
+	    int cmd, uint64_t uarg);
 
 #endif /* !_COMPAT_LINUX_LINUX_FILE_H_ */

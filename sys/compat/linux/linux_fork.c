@@ -28,6 +28,7 @@
 #include <compat/linux/linux_syscall.h>
 
 #include "../../kern/kern_fork_priv.h"
+
 #include "../../kern/kern_proc_priv.h"
 
 MALLOC_DEFINE(M_LEXEC, "linuxexec", "execve arguments");
@@ -350,6 +351,34 @@ single_thread(struct thread *td)
 	return (0);
 }
 
+/* The VFS's, when it is linked in (the file table is opaque here). */
+int	kern_getcwd(struct filedesc *fdp, char *buf, size_t buflen);
+#pragma weak kern_getcwd
+
+/*
+ * /proc/<pid>/exe after execve of a relative path: the working directory
+ * in front (not canonical: "." and ".." stay, as they do not for Linux).
+ */
+static void
+exec_exe_absolute(struct proc *p, const char *path)
+{
+	size_t len = EXEC_PATH_MAX * 2, n;
+	char *abs;
+
+	if (kern_getcwd == NULL || p->p_fd == NULL)
+		return;
+	abs = malloc(len, M_LEXEC, M_WAITOK);
+	if (abs == NULL)
+		return;
+	if (kern_getcwd(p->p_fd, abs, EXEC_PATH_MAX) == 0) {
+		n = strlen(abs);
+		snprintf(abs + n, len - n, "%s%s", n > 1 ? "/" : "",
+		    path[0] == '.' && path[1] == '/' ? path + 2 : path);
+		proc_set_exe(p, abs);
+	}
+	free(abs, M_LEXEC);
+}
+
 LINUX_SYSCALL(__NR_execve, execve);
 int
 linux_sys_execve(struct thread *td, const uint64_t args[6], int64_t *rv)
@@ -400,6 +429,13 @@ linux_sys_execve(struct thread *td, const uint64_t args[6], int64_t *rv)
 	atomic_set_int(&p->p_flag, P_EXECED);
 	mtx_unlock_spin(p->p_spin_ptr);
 	td->td_clear_tid = 0;
+	td->td_robust_head = 0;		/* the new image registers its own */
+	/*
+	 * A relative path left no name (a script's absolute interpreter
+	 * did, and stays).
+	 */
+	if (path[0] != '/' && p->p_exe == NULL)
+		exec_exe_absolute(p, path);
 	if (p->p_fd != NULL && fdcloseexec != NULL)
 		fdcloseexec(p->p_fd);
 	error = EJUSTRETURN;

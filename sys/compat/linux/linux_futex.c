@@ -93,6 +93,17 @@ futex_wake_addr(struct proc *p, uint64_t uaddr, int n)
 	mtx_unlock(&futex_mtx);
 }
 
+/* Wakes n waiters on the futex at physical address key (robust lists). */
+void	futex_wake_key(vm_paddr_t key, int n);
+
+void
+futex_wake_key(vm_paddr_t key, int n)
+{
+	mtx_lock(&futex_mtx);
+	futex_wake_locked(key, n, FUTEX_BITSET_MATCH_ANY);
+	mtx_unlock(&futex_mtx);
+}
+
 static int
 futex_wait(struct thread *td, uint64_t uaddr, uint32_t val, sbintime_t timo,
     bool absolute, uint32_t bitset)

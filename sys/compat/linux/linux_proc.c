@@ -191,6 +191,9 @@ linux_sys_getrlimit(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	uint64_t a[6] = { 0, args[0], 0, args[1], 0, 0 };
 
+	/* Here the pointer is required: NULL is a bad one, not "none". */
+	if (args[1] == 0)
+		return (EFAULT);
 	return (linux_sys_prlimit64(td, a, rv));
 }
 
@@ -200,6 +203,8 @@ linux_sys_setrlimit(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	uint64_t a[6] = { 0, args[0], args[1], 0, 0, 0 };
 
+	if (args[1] == 0)
+		return (EFAULT);
 	return (linux_sys_prlimit64(td, a, rv));
 }
 
@@ -209,15 +214,6 @@ linux_sys_sched_yield(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	kern_yield();
 	return (0);
-}
-
-LINUX_SYSCALL(__NR_set_robust_list, set_robust_list);
-/* Robust futex lists are recorded nowhere yet: exit does not walk them. */
-int
-linux_sys_set_robust_list(struct thread *td, const uint64_t args[6],
-    int64_t *rv)
-{
-	return (args[1] == 24 ? 0 : EINVAL);
 }
 
 /* prctl: the thread's name and a few flags busybox and glibc touch. */

@@ -20,7 +20,21 @@
 #include <sys/linker_set.h>
 #include <sys/types.h>
 
+#include <machine/pmap.h>
+
 struct thread;
+
+/*
+ * Linux's access_ok: a buffer that does not lie wholly in user space is
+ * EFAULT before anything moves, while one that only runs into an
+ * unmapped page moves the bytes before it (read, write, getrandom).
+ */
+static inline bool
+linux_range_ok(uint64_t uaddr, uint64_t len)
+{
+	return (uaddr <= VM_MAXUSER_ADDRESS &&
+	    len <= VM_MAXUSER_ADDRESS - uaddr);
+}
 
 typedef int linux_syscall_fn(struct thread *td, const uint64_t args[6],
     int64_t *retval);

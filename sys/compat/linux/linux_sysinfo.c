@@ -3,8 +3,9 @@
  *
  * Linux calls that describe the machine and the process's use of it:
  * sched_getaffinity/sched_setaffinity (glibc counts CPUs with it),
- * sysinfo, getrusage, times.  No CPU time is accounted yet: times and
- * resource usage read as zero.
+ * sysinfo, getrusage, times.  CPU time is what the scheduler charged
+ * (thread_runtime, proc_cputime); system time is the part spent in system
+ * calls, user time the rest.  Of struct rusage only the times are kept.
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -75,16 +76,53 @@ linux_sys_sysinfo(struct thread *td, const uint64_t args[6], int64_t *rv)
 	return (copyout(&si, (void *)args[0], sizeof(si)));
 }
 
+/* CPU time (ns) of who's choice: total and the part in system calls. */
+static void
+usage_ns(struct thread *td, int who, uint64_t *total, uint64_t *sys)
+{
+	struct proc *p = td->td_proc;
+
+	switch (who) {
+	case RUSAGE_THREAD:
+		*total = thread_runtime(td);
+		*sys = MIN(td->td_systime, *total);
+		break;
+	case RUSAGE_CHILDREN:
+		proctree_lock();
+		*total = p->p_cruntime;
+		*sys = MIN(p->p_csystime, *total);
+		proctree_unlock();
+		break;
+	default:
+		proc_cputime(p, total, sys);
+		break;
+	}
+}
+
+static void
+ns_to_timeval(uint64_t ns, struct __kernel_old_timeval *tv)
+{
+	tv->tv_sec = (long)(ns / 1000000000);
+	tv->tv_usec = (long)(ns % 1000000000 / 1000);
+}
+
+/* Clock ticks of AT_CLKTCK (100 Hz), as times(2) counts. */
+#define NS_PER_TICK	10000000ULL
+
 LINUX_SYSCALL(__NR_getrusage, getrusage);
 int
 linux_sys_getrusage(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	struct rusage ru;
+	uint64_t total, sys;
 	int who = (int)args[0];
 
 	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return (EINVAL);
+	usage_ns(td, who, &total, &sys);
 	memset(&ru, 0, sizeof(ru));
+	ns_to_timeval(total - sys, &ru.ru_utime);
+	ns_to_timeval(sys, &ru.ru_stime);
 	return (copyout(&ru, (void *)args[1], sizeof(ru)));
 }
 
@@ -93,13 +131,18 @@ int
 linux_sys_times(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	struct tms t;
+	uint64_t total, sys;
 	int error;
 
-	memset(&t, 0, sizeof(t));
+	usage_ns(td, RUSAGE_SELF, &total, &sys);
+	t.tms_utime = (long)((total - sys) / NS_PER_TICK);
+	t.tms_stime = (long)(sys / NS_PER_TICK);
+	usage_ns(td, RUSAGE_CHILDREN, &total, &sys);
+	t.tms_cutime = (long)((total - sys) / NS_PER_TICK);
+	t.tms_cstime = (long)(sys / NS_PER_TICK);
 	if (args[0] != 0 &&
 	    (error = copyout(&t, (void *)args[0], sizeof(t))) != 0)
 		return (error);
-	/* Clock ticks (AT_CLKTCK, 100 Hz) since boot. */
-	*rv = sbttons(sbinuptime()) / 10000000;
+	*rv = sbttons(sbinuptime()) / (int64_t)NS_PER_TICK;
 	return (0);
 }

@@ -3,9 +3,11 @@
  *
  * Linux clocks and sleeps: clock_gettime, clock_getres, gettimeofday,
  * time, nanosleep, clock_nanosleep; and getrandom.  There is no vDSO, so
- * glibc makes these calls for real.  The kernel keeps no wall clock yet:
- * CLOCK_REALTIME counts from the epoch at boot (uptime), as the other
- * clocks do.
+ * glibc makes these calls for real.  CLOCK_REALTIME is the wall clock
+ * (kern_wallclock.c: Xen's or the RTC's UTC, moving with uptime); the
+ * monotonic clocks are uptime; the CPU-time clocks count the time the
+ * process's threads, or the calling thread, spent on a CPU.  Clock ids
+ * for other processes and threads (clock_getcpuclockid) are EINVAL.
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -31,18 +33,27 @@ uptime_ns(void)
 }
 
 static int
-clock_ns(uint64_t clock, int64_t *ns)
+clock_ns(struct thread *td, uint64_t clock, int64_t *ns)
 {
+	uint64_t total, sys;
+
 	switch (clock) {
 	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = realtime_ns();
+		return (0);
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_REALTIME_COARSE:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
-	case CLOCK_PROCESS_CPUTIME_ID:	/* no CPU accounting yet: uptime */
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = uptime_ns();
+		return (0);
+	case CLOCK_PROCESS_CPUTIME_ID:
+		proc_cputime(td->td_proc, &total, &sys);
+		*ns = (int64_t)total;
+		return (0);
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = (int64_t)thread_runtime(td);
 		return (0);
 	default:
 		return (EINVAL);
@@ -57,7 +68,7 @@ linux_sys_clock_gettime(struct thread *td, const uint64_t args[6], int64_t *rv)
 	int64_t ns;
 	int error;
 
-	if ((error = clock_ns(args[0], &ns)) != 0)
+	if ((error = clock_ns(td, args[0], &ns)) != 0)
 		return (error);
 	ts.tv_sec = ns / NSEC_PER_SEC;
 	ts.tv_nsec = ns % NSEC_PER_SEC;
@@ -72,7 +83,7 @@ linux_sys_clock_getres(struct thread *td, const uint64_t args[6], int64_t *rv)
 	int64_t ns;
 	int error;
 
-	if ((error = clock_ns(args[0], &ns)) != 0)
+	if ((error = clock_ns(td, args[0], &ns)) != 0)
 		return (error);
 	return (args[1] != 0 ? copyout(&ts, (void *)args[1], sizeof(ts)) : 0);
 }
@@ -82,7 +93,7 @@ int
 linux_sys_gettimeofday(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	struct timeval tv;
-	int64_t ns = uptime_ns();
+	int64_t ns = realtime_ns();
 
 	if (args[0] == 0)
 		return (0);
@@ -95,7 +106,7 @@ LINUX_SYSCALL(__NR_time, time);
 int
 linux_sys_time(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
-	int64_t t = uptime_ns() / NSEC_PER_SEC;
+	int64_t t = realtime_ns() / NSEC_PER_SEC;
 
 	*rv = t;
 	return (args[0] != 0 ? copyout(&t, (void *)args[0], sizeof(t)) : 0);
@@ -172,11 +183,22 @@ linux_sys_clock_nanosleep(struct thread *td, const uint64_t args[6],
 	int64_t ns, now, deadline;
 	int error;
 
-	if ((error = clock_ns(args[0], &now)) != 0)
+	/*
+	 * Sleeping until a CPU time is not supported: Linux refuses it for
+	 * the thread's clock (EINVAL), this kernel for the process's too.
+	 */
+	if (args[0] == CLOCK_PROCESS_CPUTIME_ID ||
+	    args[0] == CLOCK_THREAD_CPUTIME_ID)
+		return (EINVAL);
+	if ((error = clock_ns(td, args[0], &now)) != 0)
 		return (error);
 	if ((error = timespec_in(args[2], &ns)) != 0)
 		return (error);
-	deadline = (args[1] & TIMER_ABSTIME) ? ns : now + ns;
+	/* Sleeps run on uptime: an absolute wall-clock time is moved there. */
+	if ((args[1] & TIMER_ABSTIME) != 0)
+		deadline = uptime_ns() + (ns - now);
+	else
+		deadline = uptime_ns() + ns;
 	error = sleep_until(deadline);
 	if (error == EINTR && (args[1] & TIMER_ABSTIME) == 0)
 		remaining_out(args[3], deadline);
@@ -203,6 +225,19 @@ linux_sys_getrandom(struct thread *td, const uint64_t args[6], int64_t *rv)
 		x *= 0x9e3779b97f4a7c15ULL;
 		buf[i] = x ^ (x >> 29);
 	}
+	/* As on Linux, the bytes before a bad page are the result. */
+	if (!linux_range_ok(args[0], len))
+		return (EFAULT);
+	for (uint64_t off = 0, n; off < len; off += n) {
+		n = MIN(len - off, PAGE_SIZE - (args[0] + off) % PAGE_SIZE);
+		if (copyout((char *)buf + off, (void *)(args[0] + off), n) !=
+		    0) {
+			if (off == 0)
+				return (EFAULT);
+			len = off;
+			break;
+		}
+	}
 	*rv = (int64_t)len;
-	return (copyout(buf, (void *)args[0], len));
+	return (0);
 }

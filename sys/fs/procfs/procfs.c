@@ -1,7 +1,7 @@
 /*-
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * procfs: /proc/self and /proc/<pid>/{stat,status,cmdline,comm}, what
+ * procfs: /proc/self and /proc/<pid>/{stat,status,cmdline,comm,exe}, what
  * glibc and busybox read, in Linux's formats.  Nodes are made per lookup
  * and freed with their last reference (only the root is permanent), so
  * the file system keeps no state; a file's text is made from struct proc
@@ -26,7 +26,7 @@
 MALLOC_DEFINE(M_PROCFS, "procfs", "procfs nodes");
 
 enum pfstype { PFS_ROOT, PFS_SELF, PFS_PIDDIR, PFS_STAT, PFS_STATUS,
-    PFS_CMDLINE, PFS_COMM };
+    PFS_CMDLINE, PFS_COMM, PFS_EXE };
 
 struct pfsnode {
 	enum pfstype	pn_type;
@@ -41,9 +41,11 @@ static const struct {
 	{ "status", PFS_STATUS },
 	{ "cmdline", PFS_CMDLINE },
 	{ "comm", PFS_COMM },
+	{ "exe", PFS_EXE },	/* a link: the program's path */
 };
 
 #define PFS_TEXT_MAX	512
+#define PFS_NS_PER_TICK	10000000ULL	/* clock ticks: AT_CLKTCK, 100 Hz */
 #define PFS_INO(pid, t)	((uint64_t)(pid) << 4 | (uint64_t)(t))
 
 static const struct vop_vector procfs_vnops;
@@ -57,7 +59,7 @@ procfs_node(struct mount *mp, enum pfstype type, pid_t pid)
 	pn->pn_type = type;
 	pn->pn_pid = pid;
 	vt = type == PFS_ROOT || type == PFS_PIDDIR ? VDIR :
-	    type == PFS_SELF ? VLNK : VREG;
+	    type == PFS_SELF || type == PFS_EXE ? VLNK : VREG;
 	return (vnode_alloc(mp, &procfs_vnops, vt, pn));
 }
 
@@ -139,12 +141,24 @@ procfs_text(const struct pfsnode *pn, char *buf, size_t len, size_t *outlen)
 	    p->p_pgrp->pg_session->s_sid : 0;
 	st = procfs_state(p);
 	switch (pn->pn_type) {
-	case PFS_STAT:
-		/* Fields 1-24 of proc(5); times and memory not counted yet. */
+	case PFS_STAT: {
+		uint64_t total, sys;
+
+		/*
+		 * Fields 1-24 of proc(5); CPU times in clock ticks (100 Hz),
+		 * the children's once reaped; memory not counted yet.
+		 */
+		proc_cputime(p, &total, &sys);
 		n = snprintf(buf, len, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 "
-		    "0 0 0 0 20 0 %d 0 0 0 0\n", p->p_pid, p->p_comm, st,
-		    p->p_ppid, pgid, sid, p->p_numthreads);
+		    "%lu %lu %lu %lu 20 0 %d 0 0 0 0\n", p->p_pid, p->p_comm,
+		    st, p->p_ppid, pgid, sid,
+		    (u_long)((total - sys) / PFS_NS_PER_TICK),
+		    (u_long)(sys / PFS_NS_PER_TICK),
+		    (u_long)((p->p_cruntime - MIN(p->p_csystime,
+		    p->p_cruntime)) / PFS_NS_PER_TICK),
+		    (u_long)(p->p_csystime / PFS_NS_PER_TICK), p->p_numthreads);
 		break;
+	}
 	case PFS_STATUS:
 		n = snprintf(buf, len, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\n"
 		    "Pid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
@@ -200,16 +214,35 @@ procfs_getattr(struct vnode *vp, struct vattr *vap)
 static int
 procfs_readlink(struct vnode *vp, struct uio *uio)
 {
+	struct pfsnode *pn = vp->v_data;
 	struct proc *p = curthread->td_proc;
-	char buf[16];
-	int n;
+	char buf[16], *exe = NULL;
+	size_t n = 0;
+	int error;
 
 	if (vp->v_type != VLNK)
 		return (EINVAL);
+	if (pn->pn_type == PFS_EXE) {
+		/* Copied out of the lock: uiomove may fault. */
+		proctree_lock();
+		p = pfind_locked(pn->pn_pid);
+		if (p != NULL && p->p_exe != NULL) {
+			n = strlen(p->p_exe);
+			exe = malloc(n + 1, M_PROCFS, M_NOWAIT);
+			if (exe != NULL)
+				memcpy(exe, p->p_exe, n + 1);
+		}
+		proctree_unlock();
+		if (exe == NULL)
+			return (p == NULL ? ESRCH : ENOENT);
+		error = uiomove(exe, n, uio);
+		free(exe, M_PROCFS);
+		return (error);
+	}
 	if (p == NULL)
 		return (ENOENT);	/* a kernel thread has no self */
-	n = snprintf(buf, sizeof(buf), "%d", p->p_pid);
-	return (uiomove(buf, (size_t)n, uio));
+	n = (size_t)snprintf(buf, sizeof(buf), "%d", p->p_pid);
+	return (uiomove(buf, n, uio));
 }
 
 /* Root entries: ".", "..", "self", then pids in increasing order. */
@@ -236,7 +269,8 @@ procfs_readdir(struct vnode *vp, off_t *cookie, vop_dirent_cb_t *cb, void *arg)
 			const char *f = procfs_files[i].name;
 
 			if (cb(arg, f, strlen(f), PFS_INO(pn->pn_pid,
-			    procfs_files[i].type), VREG, i + 3))
+			    procfs_files[i].type), procfs_files[i].type ==
+			    PFS_EXE ? VLNK : VREG, i + 3))
 				return (0);
 			*cookie = i + 3;
 		}

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *
@@ -93,6 +95,33 @@ list(const char *dir)
 		free(names[i]);
 	}
 	printf("\n");
+}
+
+static int
+lk(int fd, int cmd, int type, int whence, off_t start, off_t len)
+{
+	struct flock fl = { .l_type = (short)type, .l_whence = (short)whence,
+	    .l_start = start, .l_len = len };
+
+	return (fcntl(fd, cmd, &fl));
+}
+
+/* F_GETLK (or F_OFD_GETLK) on [start, start+len): what is in the way. */
+static void
+getlk(int fd, int cmd, int type, off_t start, off_t len)
+{
+	struct flock fl = { .l_type = (short)type, .l_whence = SEEK_SET,
+	    .l_start = start, .l_len = len };
+	int r = fcntl(fd, cmd, &fl);
+
+	printf("fsconf: getlk %s %jd+%jd = %d: %s", type == F_RDLCK ? "rd" :
+	    "wr", (intmax_t)start, (intmax_t)len, r, fl.l_type == F_UNLCK ?
+	    "unlocked\n" : fl.l_type == F_RDLCK ? "rd" : "wr");
+	if (r == 0 && fl.l_type != F_UNLCK)
+		printf(" at %jd+%jd by %s\n", (intmax_t)fl.l_start,
+		    (intmax_t)fl.l_len, fl.l_pid == -1 ? "an open file" :
+		    fl.l_pid == getppid() ? "the parent" : fl.l_pid == getpid() ?
+		    "me" : "someone else");
 }
 
 int
@@ -469,6 +498,194 @@ main(void)
 		waitpid(pid, &st2, 0);
 		close(p2[0]);
 		close(b);
+	}
+
+	/*
+	 * fcntl record locks: POSIX ones belong to the process (a fork
+	 * child is another owner, any close drops them all), OFD ones to
+	 * the open file; F_GETLK reports the lock in the way.
+	 */
+	{
+		int a = open("d/f", O_RDWR), b, ro, p2[2], st2;
+		char ch = 0;
+		pid_t pid;
+
+		T("setlk wr 0+10", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 0, 10));
+		T("setlk rd 20-eof", lk(a, F_SETLK, F_RDLCK, SEEK_SET, 20, 0));
+		T("setlk own wr over rd", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 25, 1));
+		T("setlk own rd back", lk(a, F_SETLK, F_RDLCK, SEEK_SET, 25, 1));
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			T("child setlk wr 5", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 5, 1));
+			getlk(a, F_GETLK, F_WRLCK, 5, 1);
+			getlk(a, F_GETLK, F_RDLCK, 30, 1);
+			getlk(a, F_GETLK, F_WRLCK, 30, 1);
+			T("child setlk rd 12+2", lk(a, F_SETLK, F_RDLCK, SEEK_SET, 12, 2));
+			T("child setlk wr 10+10", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 10, 10));
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(pid, &st2, 0);
+		T("unlock 0+5", lk(a, F_SETLK, F_UNLCK, SEEK_SET, 0, 5));
+		T("setlk wr 10 back 3", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 13, -3));
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			getlk(a, F_GETLK, F_WRLCK, 0, 5);
+			getlk(a, F_GETLK, F_WRLCK, 6, 1);
+			getlk(a, F_GETLK, F_WRLCK, 11, 1);
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(pid, &st2, 0);
+		/* Any descriptor of the file closed: every POSIX lock goes. */
+		b = open("d/f", O_RDONLY);
+		close(b);
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			getlk(a, F_GETLK, F_WRLCK, 0, 0);
+			fflush(stdout);
+			_exit(0);
+		}
+		waitpid(pid, &st2, 0);
+		/* A child waits in F_SETLKW until the parent unlocks. */
+		T("setlk wr all", lk(a, F_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		fflush(stdout);
+		if (pipe(p2) == 0 && (pid = fork()) == 0) {
+			close(p2[0]);
+			if (lk(a, F_SETLKW, F_RDLCK, SEEK_SET, 0, 0) == 0)
+				(void)write(p2[1], "L", 1);
+			_exit(0);
+		}
+		close(p2[1]);
+		(void)fcntl(p2[0], F_SETFL, O_NONBLOCK);
+		T("child waits", read(p2[0], &ch, 1));
+		T("unlock all", lk(a, F_SETLK, F_UNLCK, SEEK_SET, 0, 0));
+		(void)fcntl(p2[0], F_SETFL, 0);
+		T("child got it", read(p2[0], &ch, 1));
+		waitpid(pid, &st2, 0);
+		close(p2[0]);
+		/* Open files as owners. */
+		b = open("d/f", O_RDWR);
+		T("ofd wr on a", lk(a, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		T("ofd wr on b", lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		T("posix wr on b", lk(b, F_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		getlk(b, F_OFD_GETLK, F_RDLCK, 3, 1);
+		close(a);
+		T("ofd wr on b, a closed", lk(b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 0));
+		/* What is refused. */
+		ro = open("d/f", O_RDONLY);
+		T("wr lock on rdonly", lk(ro, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
+		T("bad type", lk(b, F_SETLK, 7, SEEK_SET, 0, 1));
+		T("bad whence", lk(b, F_SETLK, F_RDLCK, 9, 0, 1));
+		T("negative start", lk(b, F_SETLK, F_RDLCK, SEEK_SET, -4, 1));
+		T("getlk unlck", lk(b, F_GETLK, F_UNLCK, SEEK_SET, 0, 1));
+		{
+			struct flock fl = { .l_type = F_RDLCK, .l_pid = 1 };
+
+			T("ofd with a pid", fcntl(b, F_OFD_SETLK, &fl));
+		}
+		T("lock on a bad fd", lk(99, F_SETLK, F_RDLCK, SEEK_SET, 0, 1));
+		close(ro);
+		close(b);
+	}
+
+	/*
+	 * Bad buffers: the bytes before an unmapped page are moved and
+	 * counted, a buffer that runs past the end of user space is EFAULT
+	 * before anything moves, one that starts unmapped is EFAULT.
+	 */
+	{
+		long pg = sysconf(_SC_PAGESIZE);
+		char *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *end = (char *)0x7ffffffff000UL;	/* Linux's TASK_SIZE */
+		int p3[2];
+
+		munmap(two + pg, pg);
+		memcpy(two + pg - 8, "partial\n", 8);
+		T("open pw", fd = open("pw", O_CREAT | O_RDWR | O_TRUNC, 0644));
+		T("write straddling", write(fd, two + pg - 8, 16));
+		T("write unmapped", write(fd, two + pg, 8));
+		T("write past user space", write(fd, end - 4, 8));
+		T("pwrite straddling", pwrite(fd, two + pg - 8, 100, 8));
+		T("fstat size", fstat(fd, &st) == 0 ? st.st_size : -1);
+		T("pread into straddling", pread(fd, two + pg - 5, 16, 0));
+		printf("fsconf: read back %.5s\n", two + pg - 5);
+		T("pread into unmapped", pread(fd, two + pg, 16, 0));
+		T("read past user space", read(fd, end - 4, 8));
+		T("close pw", close(fd));
+		T("unlink pw", unlink("pw"));
+		/* A pipe takes none of a write that faults (Linux's too). */
+		T("pipe2 nonblock", pipe2(p3, O_NONBLOCK));
+		memcpy(two + pg - 8, "partial\n", 8);
+		T("write pipe straddling", write(p3[1], two + pg - 8, 64));
+		T("read pipe", read(p3[0], buf, sizeof(buf)));
+		T("write pipe", write(p3[1], two + pg - 8, 8));
+		T("read pipe into straddling", read(p3[0], two + pg - 3, 8));
+		close(p3[0]);
+		close(p3[1]);
+		munmap(two, pg);
+	}
+
+	/*
+	 * /proc/self/stat counts CPU time: after 100 ms on the CPU, fields
+	 * 14 and 15 (utime, stime) hold at least 8 ticks of 10 ms.
+	 */
+	{
+		struct timespec c0, c1;
+		unsigned long ut = 0, stt = 0;
+		volatile unsigned long spin = 0;
+		char sb[512], *q;
+
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+		do {
+			for (int i = 0; i < 100000; i++)
+				spin += (unsigned long)i;
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+		} while ((c1.tv_sec - c0.tv_sec) * 1000000000L + c1.tv_nsec -
+		    c0.tv_nsec < 100000000L);
+		T("open /proc/self/stat", fd = open("/proc/self/stat", O_RDONLY));
+		n = (int)read(fd, sb, sizeof(sb) - 1);
+		close(fd);
+		sb[n > 0 ? n : 0] = '\0';
+		/* After the command name's ")": fields 3 onwards. */
+		q = strrchr(sb, ')');
+		if (q != NULL)
+			(void)sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+			    "%*u %*u %lu %lu", &ut, &stt);
+		printf("fsconf: stat utime+stime at least 8 ticks: %s\n",
+		    ut + stt >= 8 ? "yes" : "no");
+	}
+
+	/* /proc/self/exe: a link to the program, the same in a fork child. */
+	{
+		char exe[512], cexe[512];
+		ssize_t el;
+		int ps[2], st3;
+		pid_t pid = -1;
+
+		el = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[el > 0 ? el : 0] = '\0';
+		printf("fsconf: /proc/self/exe absolute %s, names %s\n",
+		    exe[0] == '/' ? "yes" : "no", strrchr(exe, '/') != NULL ?
+		    strrchr(exe, '/') + 1 : exe);
+		T("lstat /proc/self/exe is a link",
+		    lstat("/proc/self/exe", &st) == 0 && S_ISLNK(st.st_mode) ?
+		    0 : -1);
+		if (pipe(ps) == 0 && (pid = fork()) == 0) {
+			ssize_t cl = readlink("/proc/self/exe", cexe,
+			    sizeof(cexe) - 1);
+
+			(void)write(ps[1], cl == el && memcmp(cexe, exe,
+			    (size_t)(el > 0 ? el : 0)) == 0 ? "y" : "n", 1);
+			_exit(0);
+		}
+		close(ps[1]);
+		n = (int)read(ps[0], buf, 1);
+		printf("fsconf: the child's exe is the parent's: %s\n",
+		    n == 1 && buf[0] == 'y' ? "yes" : "no");
+		close(ps[0]);
+		waitpid(pid, &st3, 0);
 	}
 
 	/* The descriptor limit. */

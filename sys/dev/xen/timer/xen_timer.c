@@ -4,8 +4,9 @@
  * Xen time: the PV clock as the time counter and a per-CPU one-shot timer
  * (VCPUOP_set_singleshot_timer, delivered on VIRQ_TIMER) as the event
  * timer.  Both register at SI_SUB_CLOCKS, before the clock code chooses, and
- * outrank the native TSC and local APIC timer.  The "timer" device on the
- * xenpv bus reports them.
+ * outrank the native TSC and local APIC timer.  Xen's wall clock (the
+ * shared page's UTC at system time zero) outranks the native RTC as the
+ * source of UTC.  The "timer" device on the xenpv bus reports them.
  */
 #include <sys/param.h>
 #include <sys/bus.h>
@@ -21,6 +22,7 @@
 
 #include <x86/xen/xen_hooks.h>
 
+#include <xen/xen.h>
 #include <xen/vcpu.h>
 #include <xen/xen_evtchn.h>
 #include <xen/xen_guest.h>
@@ -28,6 +30,7 @@
 
 #define XEN_TC_QUALITY	2000
 #define XEN_ET_QUALITY	2000
+#define XEN_WC_QUALITY	1000
 
 static evtchn_handle_t	timer_virq[MAXCPU];
 static uint64_t		timer_start_errors;
@@ -104,6 +107,38 @@ static struct eventtimer xen_et = {
 	.et_cpu_init = xen_et_cpu_init,
 };
 
+/*
+ * UTC now: Xen's wall clock at system time zero plus the system time.
+ * Xen makes wc_version odd while it rewrites the fields; a reading that
+ * saw an odd or changed version is taken again.
+ */
+static void
+xen_wallclock_register(void)
+{
+	volatile struct shared_info *s = HYPERVISOR_shared_info;
+	uint32_t ver, sec, nsec, sec_hi;
+	uint64_t sys;
+	int tries = 0;
+
+	do {
+		if (++tries > 1000)
+			return;		/* Xen never finished an update */
+		ver = s->wc_version;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		sec = s->wc_sec;
+		nsec = s->wc_nsec;
+		sec_hi = s->xen_wc_sec_hi;
+		sys = xen_pvclock_ns();
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((ver & 1) != 0 || ver != s->wc_version);
+	/* The page is Xen's, but a nonsense value is still not a clock. */
+	if (nsec >= 1000000000 || sec_hi > 0xffff)
+		return;
+	wallclock_register("xen", XEN_WC_QUALITY,
+	    (int64_t)((uint64_t)sec_hi << 32 | sec) * 1000000000LL + nsec +
+	    (int64_t)sys);
+}
+
 static void
 xen_clock_register(void *arg __unused)
 {
@@ -111,6 +146,7 @@ xen_clock_register(void *arg __unused)
 		return;
 	tc_init(&xen_tc);
 	et_register(&xen_et);
+	xen_wallclock_register();
 }
 SYSINIT(xen_clock, SI_SUB_CLOCKS, SI_ORDER_FIRST, xen_clock_register, NULL);
 
