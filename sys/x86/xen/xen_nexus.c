@@ -20,10 +20,18 @@ xen_nexus_probe(device_t dev)
 	return (BUS_PROBE_SPECIFIC);
 }
 
+/*
+ * On HVM the xenpv bus comes after the PCI host bridge: with the INTx
+ * upcall, no event reaches the guest before xenpci(4) has registered the
+ * line, and the xenpv drivers wait for events as they attach.
+ */
+#define XENPV_ORDER_HVM	30
+
 static int
 xen_nexus_attach(device_t dev)
 {
-	if (device_add_child(dev, "xenpv", 0) == NULL)
+	if (device_add_child_ordered(dev, xen_guest.hvm ? XENPV_ORDER_HVM : 0,
+	    "xenpv", 0) == NULL)
 		return (ENOMEM);
 	return (bus_generic_attach(dev));
 }
