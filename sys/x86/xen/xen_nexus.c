@@ -21,15 +21,21 @@ xen_nexus_probe(device_t dev)
 }
 
 /*
- * On HVM the xenpv bus comes after the PCI host bridge: with the INTx
- * upcall, no event reaches the guest before xenpci(4) has registered the
- * line, and the xenpv drivers wait for events as they attach.
+ * An HVM guest has the emulated PC platform too: the native drivers that
+ * find their devices themselves (the I/O APICs from the MADT, the PCI host
+ * bridge) identify them here as under the native nexus, and xenpci(4) finds
+ * the platform device on that PCI bus.  The xenpv bus comes after the PCI
+ * host bridge: with the INTx upcall no event reaches the guest before
+ * xenpci(4) has registered the line, and the xenpv drivers wait for events
+ * as they attach.  A PVH guest has no such platform.
  */
 #define XENPV_ORDER_HVM	30
 
 static int
 xen_nexus_attach(device_t dev)
 {
+	if (xen_guest.hvm)
+		bus_generic_probe(dev);
 	if (device_add_child_ordered(dev, xen_guest.hvm ? XENPV_ORDER_HVM : 0,
 	    "xenpv", 0) == NULL)
 		return (ENOMEM);
