@@ -67,6 +67,13 @@ static void
 probe_ipi(struct trapframe *tf __unused, void *arg __unused)
 {
 	probe_ipi_cpu = curcpu;
+	/*
+	 * Delivered by a local APIC (the INTx upcall's IPIs) it is in service
+	 * until acknowledged, and would hold off every vector of its priority
+	 * class, the I/O APIC's upcall pin among them.  Run from an IPI event
+	 * the EOI is a no-op.
+	 */
+	apic_ops.eoi();
 }
 
 /* Polls until *v == want or the time is up; interrupts stay on. */
