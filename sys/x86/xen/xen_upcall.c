@@ -29,7 +29,6 @@
 #include <sys/pcpu.h>
 #include <sys/systm.h>
 
-#include <machine/bus.h>
 #include <machine/cpufunc.h>
 #include <machine/frame.h>
 #include <machine/intr.h>
@@ -56,21 +55,6 @@
 #define MSR_X2APIC_SVR		0x80f
 #define MSR_X2APIC_SELF_IPI	0x83f
 #define SVR_ENABLE		0x100
-#define APICBASE_ADDR		0xfffff000ULL
-#define LAPIC_EOI		0x0b0
-#define LAPIC_SVR		0x0f0
-#define LAPIC_ICR_LO		0x300
-#define ICR_SELF		0x00040000	/* destination shorthand: self */
-
-/*
- * HVM: the per-vCPU vector is acknowledged through the xAPIC page, not the
- * x2APIC MSRs.  In the lab (Xen on QEMU's TCG, which emulates AMD SVM)
- * a guest vCPU twice came back from the WRMSR exit of the x2APIC EOI with
- * Xen's own RIP, RSP, CS and CR3 as its state and triple-faulted
- * (docs/lab.md); a write to the page exits as an MMIO access instead.
- * NULL: the x2APIC MSRs (PVH, where there is no xAPIC page to map).
- */
-static volatile uint32_t	*xen_lapic_mmio;
 
 u_int	xen_upcall_vector;
 bool	xen_upcall_percpu;
@@ -97,12 +81,8 @@ xen_upcall_intr(struct trapframe *tf, void *arg __unused)
 	xen_upcall_count[curcpu]++;
 	evtchn_upcall();
 	/* The per-vCPU vector went through the virtual APIC: acknowledge it. */
-	if (xen_upcall_percpu) {
-		if (xen_lapic_mmio != NULL)
-			xen_lapic_mmio[LAPIC_EOI / 4] = 0;
-		else
-			wrmsr(MSR_X2APIC_EOI, 0);
-	}
+	if (xen_upcall_percpu)
+		wrmsr(MSR_X2APIC_EOI, 0);
 }
 
 void
@@ -128,11 +108,7 @@ xen_upcall_rearm(void)
 	}
 	if (xen_upcall_percpu) {
 		/* Held in the APIC's IRR until this upcall's EOI. */
-		if (xen_lapic_mmio != NULL)
-			xen_lapic_mmio[LAPIC_ICR_LO / 4] = ICR_SELF |
-			    xen_upcall_vector;
-		else
-			wrmsr(MSR_X2APIC_SELF_IPI, xen_upcall_vector);
+		wrmsr(MSR_X2APIC_SELF_IPI, xen_upcall_vector);
 		return;
 	}
 	/*
@@ -264,14 +240,6 @@ xen_upcall_init(void)
 	hp.value = ((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
 	    xen_upcall_vector;
 	do_cpuid(1, regs);
-	if (xen_guest.hvm && xen_upcall_mode[0] != 'c' &&
-	    (rdmsr(MSR_APICBASE) & APICBASE_X2APIC) == 0) {
-		bus_space_handle_t h;
-
-		if (bus_space_map(BUS_SPACE_TAG_MEM,
-		    rdmsr(MSR_APICBASE) & APICBASE_ADDR, PAGE_SIZE, &h) == 0)
-			xen_lapic_mmio = (volatile uint32_t *)(uintptr_t)h;
-	}
 	if ((regs[2] & CPUID2_X2APIC) != 0 && xen_upcall_mode[0] != 'c') {
 		xen_upcall_percpu = true;
 		if (xen_upcall_cpu_setup(0) == 0) {
@@ -323,15 +291,8 @@ xen_upcall_cpu_setup(u_int cpu)
 	base = rdmsr(MSR_APICBASE);
 	if ((base & APICBASE_ENABLE) == 0)
 		wrmsr(MSR_APICBASE, (base |= APICBASE_ENABLE));
-	if (xen_lapic_mmio != NULL) {
-		/* Every vCPU sees its own APIC at the same address. */
-		KASSERT((base & APICBASE_X2APIC) == 0,
-		    ("xen: cpu%u in x2APIC mode with the xAPIC page in use", cpu));
-		xen_lapic_mmio[LAPIC_SVR / 4] = SVR_ENABLE | 0xff;
-	} else {
-		if ((base & APICBASE_X2APIC) == 0)
-			wrmsr(MSR_APICBASE, base | APICBASE_X2APIC);
-		wrmsr(MSR_X2APIC_SVR, SVR_ENABLE | 0xff);
-	}
+	if ((base & APICBASE_X2APIC) == 0)
+		wrmsr(MSR_APICBASE, base | APICBASE_X2APIC);
+	wrmsr(MSR_X2APIC_SVR, SVR_ENABLE | 0xff);
 	return (xen_to_errno(set_percpu_vector(pcpu_find(cpu)->pc_vcpu_id)));
 }
