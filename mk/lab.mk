@@ -60,6 +60,11 @@ LAB_ATF_PROGS	+= domu_net domu_net2 domu_netops
 # User space (group "user"): domu-vfs and Debian's xenstore-utils in our
 # domU (domu-xsutils), each 6-8 s of guest time.
 LAB_ATF_PROGS	+= domu_vfs_ktests domu_xsutils
+# HVM guests (group "hvm", one Xen boot): ktest=* as HVM, the callback
+# vector, the old-Xen fallbacks down to xenpci(4)'s PCI INTx, a PV disk and
+# vif after the unplug, xl shutdown/reboot.
+LAB_ATF_PROGS	+= hvm_ktests hvm_callback_ktests hvm_fallback_ktests hvm_net \
+		   hvm_control
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 

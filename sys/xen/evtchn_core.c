@@ -249,6 +249,8 @@ evtchn_close_port(evtchn_port_t port)
 	(void)HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
 }
 
+bool	evtchn_cpu0_only;
+
 int
 evtchn_bind_virq(u_int virq, u_int cpu, evtchn_handler_t *handler, void *arg,
     int flags, evtchn_handle_t *hp)
@@ -258,6 +260,8 @@ evtchn_bind_virq(u_int virq, u_int cpu, evtchn_handler_t *handler, void *arg,
 
 	if (abi == NULL)
 		return (ENXIO);
+	if (evtchn_cpu0_only && cpu != 0)
+		return (EOPNOTSUPP);
 	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv));
 	if (error != 0)
 		return (error);
@@ -276,6 +280,8 @@ evtchn_bind_ipi(u_int cpu, evtchn_handler_t *handler, void *arg, int flags,
 
 	if (abi == NULL)
 		return (ENXIO);
+	if (evtchn_cpu0_only && cpu != 0)
+		return (EOPNOTSUPP);
 	error = xen_to_errno(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bi));
 	if (error != 0)
 		return (error);
@@ -440,6 +446,8 @@ evtchn_bind_cpu(evtchn_handle_t b, u_int cpu)
 		return (EOPNOTSUPP);	/* bound to their vCPU for good */
 	if (cpu >= mp_ncpus || pcpu_find(cpu) == NULL)
 		return (EINVAL);
+	if (evtchn_cpu0_only && cpu != 0)
+		return (EOPNOTSUPP);
 	bv.port = b->port;
 	bv.vcpu = vcpu_of(cpu);
 	mtx_lock_spin(&evtchn_lock);

@@ -54,8 +54,18 @@ void	evtchn_mask(evtchn_handle_t h);
 void	evtchn_unmask(evtchn_handle_t h);
 /* Ends the handling of a late-EOI port: events may arrive again. */
 void	evtchn_eoi(evtchn_handle_t h);
-/* Moves delivery to another CPU (not for per-CPU VIRQs and IPIs). */
+/*
+ * Moves delivery to another CPU (not for per-CPU VIRQs and IPIs; EOPNOTSUPP
+ * for any CPU but 0 when evtchn_cpu0_only).
+ */
 int	evtchn_bind_cpu(evtchn_handle_t h, u_int cpu);
+/*
+ * Set by the machine code before any port is bound when Xen signals vCPU 0
+ * only (an HVM guest's PCI INTx callback): binding a VIRQ or an IPI to
+ * another CPU, or moving a port there, then fails with EOPNOTSUPP instead
+ * of leaving its events unseen.
+ */
+extern bool	evtchn_cpu0_only;
 evtchn_port_t evtchn_port(evtchn_handle_t h);
 u_int	evtchn_cpu(evtchn_handle_t h);
 uint64_t evtchn_count(evtchn_handle_t h);	/* deliveries so far */

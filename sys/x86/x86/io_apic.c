@@ -482,6 +482,21 @@ ioapic_attach(device_t dev)
 	mtx_lock_spin(&ioapic_mtx);
 	ver = ioapic_read(io, IOAPIC_VER);
 	io->io_id = (ioapic_read(io, IOAPIC_ID) >> 24) & 0xf;
+	/*
+	 * The ID is the operating system's to program where firmware left it
+	 * unset: some platforms describe one ID in the MADT and reset the
+	 * register to another (0).  The tables are what the OS goes by.
+	 */
+	if (ver != 0xffffffffU && io->io_id != (mi->mi_id & 0xfU)) {
+		u_int was = io->io_id;
+
+		ioapic_write(io, IOAPIC_ID, (mi->mi_id & 0xfU) << 24);
+		io->io_id = (ioapic_read(io, IOAPIC_ID) >> 24) & 0xf;
+		mtx_unlock_spin(&ioapic_mtx);
+		device_printf(dev, "ID register %u, MADT %u: set to %u\n", was,
+		    mi->mi_id, io->io_id);
+		mtx_lock_spin(&ioapic_mtx);
+	}
 	mtx_unlock_spin(&ioapic_mtx);
 	io->io_npins = MIN(((ver >> 16) & 0xff) + 1, IOAPIC_MAX_PINS);
 	/* A window of all ones is no I/O APIC. */

@@ -168,6 +168,8 @@ xen_probe(struct bootinfo *bi)
 	    xen_guest.hypercall_page_ok ? "installed" : "NOT written by Xen");
 
 	init_ops.parse_memmap = xen_parse_memmap;
+	/* Kept for an HVM guest whose upcall is the PCI INTx (xen_apic_intx.c). */
+	xen_native_apic_ops = apic_ops;
 	apic_ops = xen_apic_ops;
 	cpu_ops = xen_cpu_ops;
 	power_ops.poweroff = xen_poweroff;

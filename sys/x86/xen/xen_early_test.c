@@ -255,24 +255,35 @@ KTEST(xen_apic_unsupported_hook_panics)
 	    "panic does not name the hook: %s", ctx.detail);
 }
 
-/* The upcall path in use is the one asked for (xen.upcall, default percpu). */
+/*
+ * The upcall path in use is the one asked for (xen.upcall, default percpu;
+ * xen.refuse=vector without a per-vCPU vector leaves the PCI INTx).
+ */
 KTEST(xen_upcall_mode)
 {
-	bool want_callback = strstr_simple(kern_cmdline, "xen.upcall=callback") != NULL ||
-	    kt_xen_refuse_asked("percpu");
+	bool no_percpu = strstr_simple(kern_cmdline, "xen.upcall=callback") !=
+	    NULL || kt_xen_refuse_asked("percpu");
+	bool want_intx = xen_guest.hvm &&
+	    (strstr_simple(kern_cmdline, "xen.upcall=intx") != NULL ||
+	    (no_percpu && kt_xen_refuse_asked("vector")));
+	bool want_callback = !want_intx && no_percpu;
+	const char *have = xen_upcall_intx ? "PCI INTx" : xen_upcall_percpu ?
+	    "per-vCPU" : "callback";
+	const char *want = want_intx ? "PCI INTx" : want_callback ?
+	    "callback" : "per-vCPU";
 	uint64_t n = 0;
 	u_int cpu;
 
 	KT_REQUIRE_XEN();
-	KT_ASSERT(xen_upcall_percpu == !want_callback,
-	    "upcall is %s, command line asked for %s",
-	    xen_upcall_percpu ? "per-vCPU" : "callback",
-	    want_callback ? "callback" : "per-vCPU");
+	KT_ASSERT(strcmp(have, want) == 0,
+	    "upcall is %s, command line asked for %s", have, want);
 	CPU_FOREACH(cpu)
 		n += xen_upcall_counter(cpu);
 	KT_ASSERT(n > 0, "no upcall taken on any CPU");
-	KT_NOTE("%s vector %u, %lu upcalls", xen_upcall_percpu ? "per-vCPU" :
-	    "callback", xen_upcall_vector, n);
+	if (xen_upcall_intx)
+		KT_NOTE("PCI INTx, %lu upcalls", n);
+	else
+		KT_NOTE("%s vector %u, %lu upcalls", have, xen_upcall_vector, n);
 }
 
 /* In a domU the PV console took over from the debug port and lost nothing. */

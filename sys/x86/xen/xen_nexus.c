@@ -20,10 +20,24 @@ xen_nexus_probe(device_t dev)
 	return (BUS_PROBE_SPECIFIC);
 }
 
+/*
+ * An HVM guest has the emulated PC platform too: the native drivers that
+ * find their devices themselves (the I/O APICs from the MADT, the PCI host
+ * bridge) identify them here as under the native nexus, and xenpci(4) finds
+ * the platform device on that PCI bus.  The xenpv bus comes after the PCI
+ * host bridge: with the INTx upcall no event reaches the guest before
+ * xenpci(4) has registered the line, and the xenpv drivers wait for events
+ * as they attach.  A PVH guest has no such platform.
+ */
+#define XENPV_ORDER_HVM	30
+
 static int
 xen_nexus_attach(device_t dev)
 {
-	if (device_add_child(dev, "xenpv", 0) == NULL)
+	if (xen_guest.hvm)
+		bus_generic_probe(dev);
+	if (device_add_child_ordered(dev, xen_guest.hvm ? XENPV_ORDER_HVM : 0,
+	    "xenpv", 0) == NULL)
 		return (ENOMEM);
 	return (bus_generic_attach(dev));
 }

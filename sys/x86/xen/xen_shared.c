@@ -111,8 +111,12 @@ xen_hypervisor_init(void *arg __unused)
 
 	if (!xen_domain())
 		return;
-	/* The upcall vector needs Xen to inject vectors into an HVM-type guest. */
-	if (xen_features_valid() && !xen_has_feature(XENFEAT_hvm_callback_vector))
+	/*
+	 * A PVH guest has no other upcall than an injected vector; an HVM one
+	 * falls back to the platform device's PCI interrupt.
+	 */
+	if (!xen_guest.hvm && xen_features_valid() &&
+	    !xen_has_feature(XENFEAT_hvm_callback_vector))
 		panic("xen: hypervisor lacks XENFEAT_hvm_callback_vector");
 	if ((error = xen_shared_info_map()) != 0)
 		panic("xen: cannot map shared_info: %d", error);
@@ -122,9 +126,13 @@ xen_hypervisor_init(void *arg __unused)
 		panic("xen: no upcall delivery: %d", error);
 	if ((error = xen_cpu_setup(0)) != 0)
 		panic("xen: cpu0 set-up failed: %d", error);
-	printf("xen: shared_info at %#lx, upcall %s vector %u\n",
-	    xen_shared_info_pa, xen_upcall_percpu ? "per-vCPU" : "callback",
-	    xen_upcall_vector);
+	if (xen_upcall_intx)
+		printf("xen: shared_info at %#lx, upcall on PCI INTx (xenpci)\n",
+		    xen_shared_info_pa);
+	else
+		printf("xen: shared_info at %#lx, upcall %s vector %u\n",
+		    xen_shared_info_pa, xen_upcall_percpu ? "per-vCPU" :
+		    "callback", xen_upcall_vector);
 }
 SYSINIT(xen_hypervisor, SI_SUB_HYPERVISOR, SI_ORDER_SECOND, xen_hypervisor_init,
     NULL);

@@ -12,6 +12,16 @@
  * VM entry that finds the flag set and interrupts enabled.  The callback
  * vector is therefore not held off by an APIC in-service bit: interrupts
  * must stay disabled in every interrupt handler, or upcalls would nest.
+ *
+ * Last resort on HVM (a Xen without the vector callback, or
+ * xen.upcall=intx): the Xen platform PCI device's interrupt line
+ * (HVM_PARAM_CALLBACK_IRQ of type PCI INTx or GSI), registered by its
+ * driver, xenpci(4), once the PCI bus is up.  Xen holds that line asserted
+ * while vCPU 0's evtchn_upcall_pending is set and drops it at a VM exit
+ * that finds the flag clear; for any other vCPU it only sets the flag, with
+ * no interrupt and no wakeup.  So in that mode every port is bound to
+ * CPU 0, and the timers and IPIs are the emulated local APIC's
+ * (xen_apic_intx.c).
  */
 #include <sys/param.h>
 #include <sys/errno.h>
@@ -23,10 +33,15 @@
 #include <machine/frame.h>
 #include <machine/intr.h>
 
+#include <x86/apicvar.h>
+#include <x86/ioapicvar.h>
+
 #include <x86/xen/hypercall.h>
 #include <x86/xen/xen_hooks.h>
 
 #include <xen/errno.h>
+#include <xen/xen.h>
+#include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/xen_evtchn.h>
@@ -43,10 +58,15 @@
 
 u_int	xen_upcall_vector;
 bool	xen_upcall_percpu;
+bool	xen_upcall_intx;
 static uint64_t	xen_upcall_count[MAXCPU];
+static uint64_t	xen_upcall_intx_upcalls;
+static uint64_t	xen_upcall_via;		/* the INTx or GSI callback, once set */
+static bool	xen_upcall_global_set;	/* HVM_PARAM_CALLBACK_IRQ holds ours */
 static char	xen_upcall_mode[16] = "percpu";
 TUNABLE_STR("xen.upcall", xen_upcall_mode, sizeof(xen_upcall_mode),
-    "percpu (per-vCPU vector, default) or callback (global callback vector)");
+    "percpu (per-vCPU vector, default), callback (global callback vector) "
+    "or intx (HVM: the platform device's PCI interrupt)");
 
 static void
 xen_upcall_intr(struct trapframe *tf, void *arg __unused)
@@ -68,6 +88,24 @@ xen_upcall_intr(struct trapframe *tf, void *arg __unused)
 void
 xen_upcall_rearm(void)
 {
+	struct xen_hvm_param hp;
+
+	if (xen_upcall_intx) {
+		/*
+		 * The scan set vCPU 0's flag again itself; Xen raises the line
+		 * only on its own 0-to-1 change of it, and may have dropped it
+		 * at a VM exit while the flag was clear.  Registering the
+		 * callback again makes Xen set the line from the flag as it
+		 * is now.
+		 */
+		if (xen_upcall_via == 0)
+			return;
+		hp.domid = DOMID_SELF;
+		hp.index = HVM_PARAM_CALLBACK_IRQ;
+		hp.value = xen_upcall_via;
+		(void)HYPERVISOR_hvm_op(HVMOP_set_param, &hp);
+		return;
+	}
 	if (xen_upcall_percpu) {
 		/* Held in the APIC's IRR until this upcall's EOI. */
 		wrmsr(MSR_X2APIC_SELF_IPI, xen_upcall_vector);
@@ -87,6 +125,63 @@ xen_upcall_counter(u_int cpu)
 	return (cpu < MAXCPU ? xen_upcall_count[cpu] : 0);
 }
 
+uint64_t
+xen_upcall_intx_count(void)
+{
+	return (__atomic_load_n(&xen_upcall_intx_upcalls, __ATOMIC_RELAXED));
+}
+
+uint64_t
+xen_upcall_intx_via(void)
+{
+	return (xen_upcall_via);
+}
+
+bool
+xen_upcall_needs_via(void)
+{
+	return (xen_guest.hvm && !xen_upcall_global_set);
+}
+
+int
+xen_upcall_intx_register(uint64_t via)
+{
+	struct xen_hvm_param hp = {
+		.domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ, .value = via
+	};
+	int error;
+
+	KASSERT(xen_guest.hvm, ("xen: an INTx callback on a PVH guest"));
+	if ((error = HYPERVISOR_hvm_op(HVMOP_set_param, &hp)) != 0)
+		return (xen_to_errno(error));
+	xen_upcall_via = via;
+	xen_upcall_global_set = true;
+	return (0);
+}
+
+/*
+ * The platform device's interrupt (I/O APIC dispatch, interrupts off, on
+ * CPU 0).  The line may be shared with other PCI functions: it is ours
+ * only while vCPU 0 has an upcall pending.  The I/O APIC code sends the
+ * local APIC EOI after the filters; Xen drops the line at that VM exit if
+ * the scan left the flag clear, so the EOI does not see it still high.
+ */
+int
+xen_upcall_intx_filter(void *arg __unused)
+{
+	struct vcpu_info *vi;
+
+	if (!xen_upcall_intx || (vi = xen_vcpu_info(0)) == NULL)
+		return (FILTER_STRAY);
+	KASSERT(curcpu == 0, ("xen: INTx upcall on cpu%u", curcpu));
+	if (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE) == 0)
+		return (FILTER_STRAY);
+	__atomic_fetch_add(&xen_upcall_intx_upcalls, 1, __ATOMIC_RELAXED);
+	xen_upcall_count[0]++;
+	evtchn_upcall();
+	return (FILTER_HANDLED);
+}
+
 static int
 set_percpu_vector(u_int vcpu)
 {
@@ -99,13 +194,43 @@ set_percpu_vector(u_int vcpu)
 	return (HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv));
 }
 
+/*
+ * INTx mode: nothing is registered here (the PCI bus is not up yet); the
+ * platform device's driver registers the line.  Until then events wait
+ * pending, which nothing before the device tree needs: the clock and the
+ * IPIs are the local APIC's in this mode.
+ */
+static int
+upcall_intx_init(void)
+{
+	if (!xen_guest.hvm)
+		return (ENXIO);		/* PVH has no device model, no PCI */
+	xen_upcall_intx = true;
+	xen_upcall_percpu = false;
+	xen_upcall_vector = 0;
+	evtchn_cpu0_only = true;
+	xen_apic_intx_install();
+	printf("xen: HVM: upcall on the platform device's PCI interrupt "
+	    "(events to vCPU 0 only; local APIC timer and IPIs)\n");
+	return (0);
+}
+
 int
 xen_upcall_init(void)
 {
 	struct xen_hvm_param hp;
 	u_int regs[4];
+	bool vector_ok;
 	int error;
 
+	if (strcmp(xen_upcall_mode, "intx") == 0)
+		return (upcall_intx_init());
+	/*
+	 * The global vector needs XENFEAT_hvm_callback_vector (Xen 4.0 and
+	 * later); xen.refuse=vector plays a Xen without it.
+	 */
+	vector_ok = !xen_refused("vector") && (!xen_features_valid() ||
+	    xen_has_feature(XENFEAT_hvm_callback_vector));
 	error = intr_alloc_vector(xen_upcall_intr, NULL, &xen_upcall_vector);
 	if (error != 0)
 		return (error);
@@ -122,17 +247,34 @@ xen_upcall_init(void)
 			 * The toolstack takes an HVM guest without a callback
 			 * for one without PV drivers and refuses xl shutdown
 			 * and reboot.  Xen prefers a vCPU's own vector to it,
-			 * so the global one stays unused.
+			 * so the global one stays unused (without the vector
+			 * type, xenpci(4) registers its INTx for the same
+			 * reason).
 			 */
-			if (xen_guest.hvm &&
-			    (error = HYPERVISOR_hvm_op(HVMOP_set_param, &hp)) != 0)
-				printf("xen: HVM: callback not registered (%d): "
-				    "the toolstack will see no PV drivers\n", error);
+			if (xen_guest.hvm && vector_ok) {
+				error = HYPERVISOR_hvm_op(HVMOP_set_param, &hp);
+				if (error != 0)
+					printf("xen: HVM: callback not registered "
+					    "(%d): the toolstack will see no PV "
+					    "drivers\n", error);
+				xen_upcall_global_set = error == 0;
+			}
 			return (0);
 		}
 		xen_upcall_percpu = false;
 	}
-	return (xen_to_errno(HYPERVISOR_hvm_op(HVMOP_set_param, &hp)));
+	if (vector_ok &&
+	    (error = xen_to_errno(HYPERVISOR_hvm_op(HVMOP_set_param, &hp))) == 0) {
+		xen_upcall_global_set = true;
+		return (0);
+	}
+	if (!xen_guest.hvm)
+		return (vector_ok ? error : ENOSYS);
+	intr_free_vector(xen_upcall_vector);
+	printf("xen: HVM: no vector callback (%s): falling back to PCI INTx\n",
+	    vector_ok ? "refused by Xen" : xen_refused("vector") ?
+	    "xen.refuse=vector" : "no XENFEAT_hvm_callback_vector");
+	return (upcall_intx_init());
 }
 
 int

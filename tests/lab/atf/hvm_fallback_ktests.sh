@@ -1,15 +1,16 @@
 #! /usr/bin/env atf-sh
-# Our kernel as an HVM guest playing an old Xen (xen.refuse=fifo,percpu):
-# 2-level event channels and the domain-wide callback vector; the
-# event-channel, upcall, IPI, AP, callout, xenstore and HVM ktests again on
-# those fallbacks (scenario "hvm_fallback", group hvm).
+# Our kernel as an HVM guest playing an old Xen
+# (xen.refuse=fifo,percpu,vector): 2-level event channels and the platform
+# device's PCI INTx, the last-resort upcall; the event-channel, upcall, IPI,
+# AP, callout, xenstore, HVM and xenpci ktests again on those fallbacks
+# (scenario "hvm_fallback", group hvm).
 
 . "$(atf_get_srcdir)/ktest.subr"
 . "$(atf_get_srcdir)/lab-atf.subr"
 
 KT_SCENARIO=hvm_fallback
 KT_NAMES=$(lab_ktests)
-KT_FILTER='^(xen_evtchn_|xen_upcall_|xen_ipi_|xen_ap_|xen_callout_|xenstore_|xen_hvm_|xen_pv_console_is_console$)'
+KT_FILTER='^(xen_evtchn_|xen_upcall_|xen_ipi_|xen_ap_|xen_callout_|xenstore_|xen_hvm_|xenpci_|xen_pv_console_is_console$)'
 
 kt_boot() {
 	lab_step_log hvm hvm-fallback "$1"

@@ -145,6 +145,15 @@ xen_clock_register(void *arg __unused)
 	if (!xen_domain() || HYPERVISOR_shared_info == NULL)
 		return;
 	tc_init(&xen_tc);
+	/*
+	 * With the PCI INTx upcall an AP's VIRQ_TIMER would raise nothing
+	 * (Xen signals vCPU 0 only): the local APIC timer serves instead.
+	 */
+	if (xen_upcall_intx) {
+		printf("xen: one-shot timer not used (INTx upcall): local APIC "
+		    "timer\n");
+		return;
+	}
 	et_register(&xen_et);
 	xen_wallclock_register();
 }

@@ -27,6 +27,29 @@ int	xen_cpu_setup(u_int cpu);
 /* The upcall vector (0 if the global callback is used). */
 extern u_int	xen_upcall_vector;
 extern bool	xen_upcall_percpu;
+/*
+ * True when events come through the Xen platform device's PCI INTx (HVM,
+ * no vector callback): Xen then signals vCPU 0 only.
+ */
+extern bool	xen_upcall_intx;
+/* Upcalls taken from the INTx line (for tests). */
+uint64_t	xen_upcall_intx_count(void);
+/*
+ * The platform device driver's side of the INTx callback: registers VIA (an
+ * HVM_PARAM_CALLBACK_IRQ value of type PCI INTx or GSI) with Xen.  The
+ * interrupt filter runs the upcall when vCPU 0 has one pending.
+ */
+/*
+ * True on HVM until HVM_PARAM_CALLBACK_IRQ holds one of ours: with the
+ * per-vCPU vector and the vector type refused, the platform device's line
+ * is registered anyway, since the toolstack takes a guest without a
+ * callback for one without PV drivers (Xen prefers the per-vCPU vector).
+ */
+bool	xen_upcall_needs_via(void);
+int	xen_upcall_intx_register(uint64_t via);
+int	xen_upcall_intx_filter(void *arg);
+/* The value registered (0 before). */
+uint64_t	xen_upcall_intx_via(void);
 uint64_t	xen_upcall_counter(u_int cpu);
 int	xen_upcall_init(void);
 int	xen_upcall_cpu_setup(u_int cpu);
@@ -41,6 +64,10 @@ void		xen_pvclock_delay(int usec);
 struct apic_ops;
 struct cpu_ops;
 extern const struct apic_ops	xen_apic_ops;
+/* The native table the early probe replaced. */
+extern struct apic_ops		xen_native_apic_ops;
+/* Installs the local-APIC table of the INTx mode (xen_apic_intx.c). */
+void	xen_apic_intx_install(void);
 extern const struct cpu_ops	xen_cpu_ops;
 /* IPI events received by a CPU (for tests). */
 uint64_t	xen_ipi_count(u_int cpu);
