@@ -92,18 +92,25 @@ struct xbdh_ctx {
 	u_int			max_indirect;
 };
 
-/* Builds case c; false if the backend's features make it meaningless. */
-static bool
-xbdh_build(const struct xbdh_ctx *x, enum xbdh_case c, struct blkif_request *req)
+/* A well-formed read of disk sector 0-7 into our page. */
+static void
+xbdh_good(const struct xbdh_ctx *x, struct blkif_request *req)
 {
-	struct blkif_request_indirect *ind = (struct blkif_request_indirect *)req;
-
 	memset(req, 0, sizeof(*req));
 	req->operation = BLKIF_OP_READ;
 	req->handle = x->sc->sc_queues[0].xq_ring->handle;
 	req->nr_segments = 1;
 	req->seg[0].gref = x->good;
 	req->seg[0].last_sect = 7;
+}
+
+/* Builds case c; false if the backend's features make it meaningless. */
+static bool
+xbdh_build(const struct xbdh_ctx *x, enum xbdh_case c, struct blkif_request *req)
+{
+	struct blkif_request_indirect *ind = (struct blkif_request_indirect *)req;
+
+	xbdh_good(x, req);
 	switch (c) {
 	case XBDH_NO_SEGS:
 		req->nr_segments = 0;
@@ -223,12 +230,7 @@ KTEST(xbd_hostile)
 	KT_ASSERT(error == 0, "ref: %d", error);
 
 	/* The good request first: the ring and our page work. */
-	memset(&req, 0, sizeof(req));
-	req.operation = BLKIF_OP_READ;
-	req.handle = q->xq_ring->handle;
-	req.nr_segments = 1;
-	req.seg[0].gref = x.good;
-	req.seg[0].last_sect = 7;
+	xbdh_good(&x, &req);
 	error = xbdh_send(q, &req);
 	KT_CHECK(error == 0, "a well-formed read failed: %d", error);
 
@@ -255,12 +257,7 @@ KTEST(xbd_hostile)
 		t0 = sbinuptime();
 		for (u_int i = 0; i < XBDH_STORM; i++)
 			evtchn_notify(q->xq_evtchn);
-		memset(&req, 0, sizeof(req));
-		req.operation = BLKIF_OP_READ;
-		req.handle = q->xq_ring->handle;
-		req.nr_segments = 1;
-		req.seg[0].gref = x.good;
-		req.seg[0].last_sect = 7;
+		xbdh_good(&x, &req);
 		error = xbdh_send(q, &req);
 		KT_CHECK(error == 0, "read after %u notifications: %d",
 		    XBDH_STORM, error);
