@@ -17,6 +17,7 @@
 
 static struct consdev	*cons_tab[CONS_MAX];
 static volatile bool	cons_in_emergency;
+static struct consdev	*volatile cons_captor;
 static volatile u_int	cons_owner = ~0u;	/* CPU holding the output lock */
 static u_int		cons_depth;
 
@@ -69,8 +70,22 @@ cons_emergency(void)
 }
 
 void
+cons_capture(struct consdev *cd)
+{
+	cons_lock();
+	cons_captor = cd;
+	cons_unlock();
+}
+
+void
 cons_putc(int c)
 {
+	struct consdev *captor = cons_captor;
+
+	if (captor != NULL && !cons_in_emergency) {
+		captor->cn_putc(captor, c);
+		return;
+	}
 	for (int i = 0; i < CONS_MAX; i++) {
 		struct consdev *cd = cons_tab[i];
 

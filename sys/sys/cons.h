@@ -27,6 +27,12 @@ void	cons_putc(int c);
 int	cons_getc(void);
 /* Pushes queued output out (before the machine stops). */
 void	cons_flush(void);
+/*
+ * While a captor is set, output goes to it alone, not to the registered
+ * consoles (a test capturing a burst of program output that would flood a
+ * slow console); an emergency still prints everywhere.  NULL ends it.
+ */
+void	cons_capture(struct consdev *);
 /* From now on every console ever registered prints (fatal trap, panic). */
 void	cons_emergency(void);
 /* Output lock taken by printf so lines from different CPUs do not mix. */
