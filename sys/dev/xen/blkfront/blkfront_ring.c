@@ -116,6 +116,22 @@ check_segs(const struct blkring_io *io)
 	return (0);
 }
 
+/*
+ * Slot id (taken) expects a response of op: it is queued, and req, the
+ * finished local copy, goes into the ring entry in one write.
+ */
+static void
+slot_queue(struct blkring *r, uint16_t id, uint8_t op, uint16_t nsegs,
+    const struct blkif_request *req)
+{
+	r->slots[id].state = BLKRING_SLOT_QUEUED;
+	r->queued[r->nqueued++] = id;
+	r->slots[id].op = op;
+	r->slots[id].nsegs = nsegs;
+	memcpy(RING_GET_REQUEST(&r->fr, r->fr.req_prod_pvt), req, sizeof(*req));
+	r->fr.req_prod_pvt++;
+}
+
 /* Fills req (zeroed by the caller) from io; id is the request's slot. */
 static int
 build(const struct blkring *r, const struct blkring_io *io, uint16_t id,
@@ -239,13 +255,7 @@ blkring_queue(struct blkring *r, const struct blkring_io *io, uint16_t *idp)
 	if ((error = build(r, io, id, &req, &nsegs)) != 0)
 		return (error);
 	(void)slot_get(r);
-	r->slots[id].state = BLKRING_SLOT_QUEUED;
-	r->queued[r->nqueued++] = id;
-	r->slots[id].op = io->op;
-	r->slots[id].nsegs = nsegs;
-	/* The entry is written in one go from the finished local copy. */
-	memcpy(RING_GET_REQUEST(&r->fr, r->fr.req_prod_pvt), &req, sizeof(req));
-	r->fr.req_prod_pvt++;
+	slot_queue(r, id, io->op, nsegs, &req);
 	*idp = id;
 	return (0);
 }
@@ -265,14 +275,8 @@ blkring_queue_raw(struct blkring *r, const struct blkif_request *req,
 		return (EAGAIN);
 	id = slot_get(r);
 	copy.id = id;
-	r->slots[id].state = BLKRING_SLOT_QUEUED;
-	r->queued[r->nqueued++] = id;
-	r->slots[id].op = req->operation == BLKIF_OP_INDIRECT ?
-	    ind->indirect_op : req->operation;
-	r->slots[id].nsegs = 0;
-	memcpy(RING_GET_REQUEST(&r->fr, r->fr.req_prod_pvt), &copy,
-	    sizeof(copy));
-	r->fr.req_prod_pvt++;
+	slot_queue(r, id, req->operation == BLKIF_OP_INDIRECT ?
+	    ind->indirect_op : req->operation, 0, &copy);
 	*idp = id;
 	return (0);
 }
