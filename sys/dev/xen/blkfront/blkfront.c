@@ -161,6 +161,32 @@ xbd_load(struct xbd_queue *q, struct xbd_req *r, struct bio *bp,
 	return (0);
 }
 
+/* r now carries bp as ring request id; its response finds r by id. */
+static void
+xbd_req_bind(struct xbd_queue *q, struct xbd_req *r, struct bio *bp,
+    uint16_t id)
+{
+	mtx_assert(&q->xq_mtx, MA_OWNED);
+	KASSERT(q->xq_byid[id] == NULL || !q->xq_byid[id]->xr_busy,
+	    ("xbd: ring id %u given twice", id));
+	r->xr_bio = bp;
+	r->xr_id = id;
+	r->xr_busy = true;
+	q->xq_byid[id] = r;
+	q->xq_requests++;
+}
+
+/* Publishes what was queued; notifies the backend when it asked to be. */
+static void
+xbd_push(struct xbd_queue *q)
+{
+	mtx_assert(&q->xq_mtx, MA_OWNED);
+	if (blkring_push(q->xq_ring)) {
+		q->xq_notifies++;
+		evtchn_notify(q->xq_evtchn);
+	}
+}
+
 /* Turns bp into a queued ring request on r; 0, EAGAIN or bp's error. */
 static int
 xbd_issue(struct xbd_queue *q, struct xbd_req *r, struct bio *bp,
@@ -230,13 +256,7 @@ xbd_issue(struct xbd_queue *q, struct xbd_req *r, struct bio *bp,
 		KASSERT(error != EAGAIN, ("xbd: ring full with a free request"));
 		return (error);
 	}
-	KASSERT(q->xq_byid[id] == NULL || !q->xq_byid[id]->xr_busy,
-	    ("xbd: ring id %u given twice", id));
-	r->xr_bio = bp;
-	r->xr_id = id;
-	r->xr_busy = true;
-	q->xq_byid[id] = r;
-	q->xq_requests++;
+	xbd_req_bind(q, r, bp, id);
 	return (0);
 }
 
@@ -269,10 +289,7 @@ xbd_start(struct xbd_queue *q, struct bio_queue_head *done)
 		q->xq_free = r->xr_next;
 		r->xr_next = NULL;
 	}
-	if (blkring_push(q->xq_ring)) {
-		q->xq_notifies++;
-		evtchn_notify(q->xq_evtchn);
-	}
+	xbd_push(q);
 }
 
 struct xbd_done_ctx {
@@ -403,15 +420,8 @@ xbd_queue_raw(struct xbd_queue *q, const struct blkif_request *req,
 		/* Nothing of ours is loaded: completion ends no grant. */
 		q->xq_free = r->xr_next;
 		r->xr_next = NULL;
-		r->xr_bio = bp;
-		r->xr_id = id;
-		r->xr_busy = true;
-		q->xq_byid[id] = r;
-		q->xq_requests++;
-		if (blkring_push(q->xq_ring)) {
-			q->xq_notifies++;
-			evtchn_notify(q->xq_evtchn);
-		}
+		xbd_req_bind(q, r, bp, id);
+		xbd_push(q);
 	}
 	mtx_unlock_spin(&q->xq_mtx);
 	return (error);
