@@ -110,3 +110,20 @@ xenbus_home_path(const char *rel, char *buf, size_t size)
 	free(home, M_XENSTORE);
 	return (error);
 }
+
+bool
+xenbus_is_own_device(device_t dev, const char *type)
+{
+	char want[XENBUS_PATH_MAX];
+	const char *node = xenbus_get_node(dev), *id = xenbus_get_id(dev);
+	const char *t = xenbus_get_type(dev);
+	u_int domid;
+
+	if (node == NULL || id == NULL || t == NULL || strcmp(t, type) != 0 ||
+	    xs_domid(&domid) != 0)
+		return (false);
+	if ((size_t)snprintf(want, sizeof(want), "/local/domain/%u/device/%s/%s",
+	    domid, type, id) >= sizeof(want))
+		return (false);
+	return (strcmp(node, want) == 0);
+}

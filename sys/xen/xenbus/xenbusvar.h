@@ -116,6 +116,13 @@ xenbus_get_role(device_t dev)
 }
 
 /*
+ * True if dev is a frontend of the given type in this domain's own
+ * device/<type>/<id>: a second bus (the xenbus ktests make one over a fake
+ * tree elsewhere in our home) has no real backend behind its children.
+ */
+bool	xenbus_is_own_device(device_t dev, const char *type);
+
+/*
  * Bus statistics and a consistent look at the children, for tests and
  * the boot report.
  */

@@ -455,33 +455,10 @@ static bool xbd_disabled;
 TUNABLE_BOOL("xbd.disable", &xbd_disabled,
     "do not attach xbd(4) to the domain's disks");
 
-/*
- * Only the domain's own disks, /local/domain/<me>/device/vbd/<id>: another
- * bus instance (the xenbus ktests make one over a fake tree elsewhere in
- * our home) has no real backend behind it.
- */
-static bool
-xbd_own_disk(device_t dev)
-{
-	char want[XENBUS_PATH_MAX];
-	const char *node = xenbus_get_node(dev), *id = xenbus_get_id(dev);
-	u_int domid;
-
-	if (node == NULL || id == NULL || xs_domid(&domid) != 0)
-		return (false);
-	if ((size_t)snprintf(want, sizeof(want), "/local/domain/%u/device/vbd/%s",
-	    domid, id) >= sizeof(want))
-		return (false);
-	return (strcmp(node, want) == 0);
-}
-
 static int
 xbd_probe(device_t dev)
 {
-	const char *type = xenbus_get_type(dev);
-
-	if (xbd_disabled || type == NULL || strcmp(type, "vbd") != 0 ||
-	    !xbd_own_disk(dev))
+	if (xbd_disabled || !xenbus_is_own_device(dev, "vbd"))
 		return (ENXIO);
 	device_set_desc(dev, "Xen PV disk");
 	return (BUS_PROBE_DEFAULT);

@@ -327,29 +327,10 @@ xn_otherend_changed(device_t dev, XenbusState other)
 	mtx_unlock(&sc->sc_mtx);
 }
 
-/* Only the domain's own vifs (the xenbus ktests make fake trees). */
-static bool
-xn_own_vif(device_t dev)
-{
-	char want[XENBUS_PATH_MAX];
-	const char *node = xenbus_get_node(dev), *id = xenbus_get_id(dev);
-	u_int domid;
-
-	if (node == NULL || id == NULL || xs_domid(&domid) != 0)
-		return (false);
-	if ((size_t)snprintf(want, sizeof(want), "/local/domain/%u/device/vif/%s",
-	    domid, id) >= sizeof(want))
-		return (false);
-	return (strcmp(node, want) == 0);
-}
-
 static int
 xn_probe(device_t dev)
 {
-	const char *type = xenbus_get_type(dev);
-
-	if (xn_disabled || type == NULL || strcmp(type, "vif") != 0 ||
-	    !xn_own_vif(dev))
+	if (xn_disabled || !xenbus_is_own_device(dev, "vif"))
 		return (ENXIO);
 	device_set_desc(dev, "Xen PV network interface");
 	return (BUS_PROBE_DEFAULT);
