@@ -19,9 +19,11 @@ seeded_scripts_body() {
 	dir="$(atf_get_srcdir)"
 	c="$(cxs)"
 	[ -n "$c" ] || atf_skip "no C xenstored (make lab-fetch)"
-	# Seeds whose scripts avoid the divergences listed in xenstored-shim(8)
-	# (of seeds 1-40, 37 give identical transcripts over 300 steps).
-	for seed in 1 2 3 4 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21; do
+	# The seeds of 1-40 whose scripts avoid the divergences listed in
+	# xenstored-shim(8) (5 and 39: C lists a child twice in a
+	# transaction's view; 23: C's ENOMEM at commit), 300 steps each.
+	for seed in $(seq 1 40); do
+		case $seed in 5|23|39) continue ;; esac
 		mkdir "tr-$seed"
 		atf_check -s exit:0 -o match:identical -e ignore \
 		    env TMPDIR="$PWD" "$dir/xsdiff" -s "$seed" -n 300 \
