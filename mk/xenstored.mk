@@ -40,7 +40,7 @@ ALL_TARGETS  += $(XSD_BIN) $(XSD_TEST_PROGS) $(XSD_FUZZ) $(XSD_BENCH) $(XSD_NULL
                 $(XSD_DIFF) $(XSD_STUB)
 TEST_PREREQS += $(XSD_TEST_PROGS) $(XSD_FUZZ) $(XSD_TOUT)/fuzz.subr $(XSD_RING) \
                 $(XSD_TOUT)/Kyuafile $(XSD_BIN) \
-                $(XSD_DIFF) $(XSD_STUB) \
+                $(XSD_DIFF) $(XSD_STUB) $(XSD_TOUT)/xsdiff_cover.awk \
                 $(XSD_TOUT)/xenstored-shim.8
 LINT_SOURCES += $(wildcard $(XSD_DIR)/*.c) $(wildcard $(XSD_TDIR)/*.c) \
                 $(wildcard $(XSD_BDIR)/*.c)
@@ -49,6 +49,7 @@ MAN_PAGES    += $(XSD_DIR)/xenstored-shim.8
 .PHONY: xenstored-all xenstored-test fuzz xenstored-fuzz bench-xenstore \
         bench-xenstore-lab
 xenstored-all: $(XSD_BIN) $(XSD_TEST_PROGS) $(XSD_FUZZ) $(XSD_TOUT)/Kyuafile \
+    $(XSD_TOUT)/xsdiff_cover.awk \
     $(XSD_TOUT)/xenstored-shim.8 $(XSD_BENCH) $(XSD_NULL) $(XSD_DIFF) $(XSD_STUB) \
     $(XSD_LOAD) $(XSD_ALLOC) $(XSD_RING)
 
@@ -73,6 +74,11 @@ $(XSD_TOUT)/t_%: $(XSD_TDIR)/t_%.sh
 	install -m 0755 $< $@
 
 $(XSD_TOUT)/fuzz.subr: tests/lib/fuzz.subr
+	@mkdir -p $(@D)
+	install -m 644 $< $@
+
+# What the differential test's seeds must reach (t_xsdiff).
+$(XSD_TOUT)/xsdiff_cover.awk: $(XSD_TDIR)/xsdiff_cover.awk
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 

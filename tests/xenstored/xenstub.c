@@ -20,13 +20,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
@@ -379,4 +383,56 @@ xenevtchn_unmask(xenevtchn_handle *h, evtchn_port_t port)
 	(void)h;
 	(void)port;
 	return 0;
+}
+
+/*
+ * oxenstored's socket is at a path fixed at build time (it reads no
+ * XENSTORED_RUNDIR): its directory becomes the stub directory.
+ */
+#define OXS_RUNDIR "/var/run/xenstored/"
+
+int
+bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int (*real)(int, const struct sockaddr *, socklen_t) =
+	    (int (*)(int, const struct sockaddr *, socklen_t))dlsym(RTLD_NEXT,
+		"bind");
+	const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
+	struct sockaddr_un moved;
+
+	if (sa->sa_family != AF_UNIX || len <= offsetof(struct sockaddr_un,
+	    sun_path) || strncmp(un->sun_path, OXS_RUNDIR,
+	    strlen(OXS_RUNDIR)) != 0)
+		return real(fd, sa, len);
+	memset(&moved, 0, sizeof(moved));
+	moved.sun_family = AF_UNIX;
+	if (stub_path(moved.sun_path, sizeof(moved.sun_path),
+		un->sun_path + strlen(OXS_RUNDIR)) != 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return real(fd, (const struct sockaddr *)&moved, sizeof(moved));
+}
+
+/*
+ * oxenstored raises its open-file limit past the hard limit, which only
+ * a process allowed to change hard limits may do (not in a container):
+ * there, the hard limit itself.
+ */
+int
+setrlimit(__rlimit_resource_t res, const struct rlimit *rl)
+{
+	int (*real)(__rlimit_resource_t, const struct rlimit *) =
+	    (int (*)(__rlimit_resource_t, const struct rlimit *))dlsym(
+		RTLD_NEXT, "setrlimit");
+	struct rlimit cur, clamped;
+
+	if (real(res, rl) == 0)
+		return 0;
+	if (errno != EPERM || res != RLIMIT_NOFILE || getrlimit(res, &cur) != 0)
+		return -1;
+	clamped.rlim_max = cur.rlim_max;
+	clamped.rlim_cur = rl->rlim_cur < cur.rlim_max ? rl->rlim_cur :
+							  cur.rlim_max;
+	return real(res, &clamped);
 }

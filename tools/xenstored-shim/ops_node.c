@@ -281,6 +281,7 @@ op_directory_part(struct req *r)
 	char abs[ABSBUF], out[XENSTORE_PAYLOAD_MAX + 1];
 	struct txn tmp, *t;
 	const struct node *n;
+	const char *end;
 	size_t rl, used, len, maxlen, gl;
 	uint32_t off;
 	int err;
@@ -303,13 +304,17 @@ op_directory_part(struct req *r)
 		reply(r, out, gl + 1);
 		return 0;
 	}
-	len = 0;
+	/*
+	 * The names that fit whole: up to the last NUL within room of the
+	 * list's end (kids ends in a NUL), found in one backward scan
+	 * rather than a strlen per name.  None if the first is too long.
+	 */
 	maxlen = XENSTORE_PAYLOAD_MAX - gl - 1;
-	while (len + strlen(n->kids + off + len) < maxlen) {
-		len += strlen(n->kids + off + len) + 1;
-		if (off + len == n->kidslen)
-			break;
-	}
+	len = n->kidslen - off;
+	if (len > maxlen)
+		len = maxlen;
+	end = memrchr(n->kids + off, '\0', len);
+	len = end != NULL ? (size_t)(end - (n->kids + off)) + 1 : 0;
 	memcpy(out + gl, n->kids + off, len);
 	used = gl + len;
 	if (off + len == n->kidslen)
