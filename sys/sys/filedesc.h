@@ -109,6 +109,9 @@ int	kern_chdir(struct filedesc *fdp, const char *path, enum uio_seg seg);
 int	kern_fchdir(struct filedesc *fdp, int fd);
 /* The current directory's path into buf (NUL-terminated); ERANGE. */
 int	kern_getcwd(struct filedesc *fdp, char *buf, size_t buflen);
+/* Directory vp's path below rdir; both referenced by the caller, released. */
+int	vn_dirpath(struct vnode *vp, struct vnode *rdir, char *buf,
+	    size_t buflen);
 int	kern_ftruncate(struct filedesc *fdp, int fd, off_t length);
 /*
  * Directory entries of fd from its offset (the resume cookie) on, one cb

@@ -124,6 +124,134 @@ getlk(int fd, int cmd, int type, off_t start, off_t len)
 		    "me" : "someone else");
 }
 
+/* /proc/self/fd/FD's link into buf; its length or -1 (errno). */
+static int
+fdlink(int fd, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return ((int)n);
+}
+
+/* Whether /proc/self/fd lists fd, as a link. */
+static int
+fdlisted(int fd)
+{
+	char want[16];
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int found = 0;
+
+	snprintf(want, sizeof(want), "%d", fd);
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, want) == 0 && de->d_type == DT_LNK)
+			found = 1;
+	if (d != NULL)
+		closedir(d);
+	return (found);
+}
+
+/*
+ * The /proc/self/maps line holding address a: its permissions and
+ * offset columns and its name ("" if none) in perm, off and name.
+ */
+static int
+mapsat(const void *a, char perm[8], unsigned long *off, char name[32])
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int found = 0;
+
+	while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long lo, hi;
+		char *br;
+
+		if (sscanf(line, "%lx-%lx %7s %lx", &lo, &hi, perm, off) != 4 ||
+		    (uintptr_t)a < lo || (uintptr_t)a >= hi)
+			continue;
+		found = 1;
+		br = strchr(line, '[');
+		snprintf(name, 32, "%.*s", br != NULL ?
+		    (int)strcspn(br, "\n") : 0, br != NULL ? br : "");
+	}
+	if (f != NULL)
+		fclose(f);
+	return (found);
+}
+
+/* /proc/self/fd and /proc/self/maps: what both kernels agree on. */
+static void
+procself(void)
+{
+	char l0[256], l1[256], cwd[256], want[300], perm[8], name[32];
+	int pp[2], sv[2], dfd, ffd, n;
+	unsigned long off;
+	char *a, *s, *m, *h;
+
+	T("pipe for links", pipe(pp));
+	T("socketpair for links", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	n = fdlink(pp[0], l0, sizeof(l0));
+	fdlink(pp[1], l1, sizeof(l1));
+	printf("fsconf: fd link of a pipe 'pipe:[N]' %d, both ends the same %d\n",
+	    n > 7 && strncmp(l0, "pipe:[", 6) == 0 && l0[n - 1] == ']',
+	    strcmp(l0, l1) == 0);
+	n = fdlink(sv[0], l0, sizeof(l0));
+	fdlink(sv[1], l1, sizeof(l1));
+	printf("fsconf: fd link of a socket 'socket:[N]' %d, the ends differ "
+	    "%d\n", n > 9 && strncmp(l0, "socket:[", 8) == 0 &&
+	    l0[n - 1] == ']', strcmp(l0, l1) != 0);
+	T("mkdir fdl", mkdir("fdl", 0755));
+	T("open dir fdl", dfd = open("fdl", O_RDONLY | O_DIRECTORY));
+	fdlink(dfd, l0, sizeof(l0));
+	snprintf(want, sizeof(want), "%s/fdl", getcwd(cwd, sizeof(cwd)));
+	printf("fsconf: fd link of a directory is its path %d\n",
+	    strcmp(l0, want) == 0);
+	printf("fsconf: fd listed: pipe %d socket %d dir %d\n", fdlisted(pp[0]),
+	    fdlisted(sv[1]), fdlisted(dfd));
+	/* Far above the lowest free number, which opendir itself takes. */
+	T("dup2 dir to 40", dup2(dfd, 40));
+	printf("fsconf: fd 40 listed %d\n", fdlisted(40));
+	T("close dir", close(dfd));
+	T("close 40", close(40));
+	printf("fsconf: closed fd 40 listed %d\n", fdlisted(40));
+	T("readlink closed fd", fdlink(40, l0, sizeof(l0)));
+	T("readlink fd 999", fdlink(999, l0, sizeof(l0)));
+	T("rmdir fdl", rmdir("fdl"));
+	close(pp[0]);
+	close(pp[1]);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* An mprotect in the middle splits the mapping in three lines. */
+	a = mmap(NULL, 3 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	T("mmap 3 pages", a == MAP_FAILED ? -1 : 0);
+	T("mprotect middle", mprotect(a + 4096, 4096, PROT_READ | PROT_WRITE));
+	printf("fsconf: maps at the 3 pages:");
+	for (int i = 0; i < 3; i++)
+		printf(" %s", mapsat(a + i * 4096, perm, &off, name) ? perm : "none");
+	printf("\n");
+	T("munmap middle", munmap(a + 4096, 4096));
+	printf("fsconf: maps of the hole %d\n", mapsat(a + 4096, perm, &off, name));
+	s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	printf("fsconf: maps of shared anonymous %s\n", mapsat(s, perm, &off,
+	    name) ? perm : "none");
+	T("open d/f for maps", ffd = open("d/f", O_RDONLY));
+	m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, ffd, 0);
+	printf("fsconf: maps of a file %s offset %lu\n", mapsat(m, perm, &off,
+	    name) ? perm : "none", off);
+	close(ffd);
+	printf("fsconf: maps of the stack %s\n", mapsat(&n, perm, &off, name) ?
+	    name : "none");
+	h = sbrk(4096);
+	printf("fsconf: maps of the break %s %s\n", mapsat(h, perm, &off,
+	    name) ? perm : "none", name);
+}
+
 int
 main(void)
 {
@@ -687,6 +815,8 @@ main(void)
 		close(ps[0]);
 		waitpid(pid, &st3, 0);
 	}
+
+	procself();
 
 	/* The descriptor limit. */
 	{
