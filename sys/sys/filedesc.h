@@ -77,6 +77,9 @@ int	finstall(struct filedesc *fdp, struct file *fp, int minfd, int fdflags,
 int	kern_openat(struct filedesc *fdp, int dirfd, const char *path,
 	    enum uio_seg seg, int oflags, uint32_t mode, int *fdout);
 int	kern_close(struct filedesc *fdp, int fd);
+/* Closes (or marks close-on-exec) the open ones of [first, last]; EINVAL. */
+int	kern_close_range(struct filedesc *fdp, u_int first, u_int last,
+	    bool cloexec);
 int	kern_read(struct filedesc *fdp, int fd, struct uio *uio);
 int	kern_write(struct filedesc *fdp, int fd, struct uio *uio);
 /* pread/pwrite: uio_offset is the position; the file's offset stays. */

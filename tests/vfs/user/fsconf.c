@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -250,6 +251,30 @@ procself(void)
 	h = sbrk(4096);
 	printf("fsconf: maps of the break %s %s\n", mapsat(h, perm, &off,
 	    name) ? perm : "none", name);
+}
+
+/* close_range(2), through syscall(): which descriptors it leaves. */
+static void
+closerange(void)
+{
+	int fd;
+
+	T("open /dev/null for close_range", fd = open("/dev/null", O_RDONLY));
+	for (int i = 50; i <= 52; i++)
+		dup2(fd, i);
+	dup2(fd, 60);
+	close(fd);
+	T("close_range 50-52", syscall(SYS_close_range, 50, 52, 0));
+	T("F_GETFD 51 after", fcntl(51, F_GETFD));
+	T("F_GETFD 60 untouched", fcntl(60, F_GETFD));
+	T("close_range 60 cloexec", syscall(SYS_close_range, 60, 60,
+	    CLOSE_RANGE_CLOEXEC));
+	T("F_GETFD 60 cloexec", fcntl(60, F_GETFD));
+	T("close_range first > last", syscall(SYS_close_range, 61, 60, 0));
+	T("close_range bad flags", syscall(SYS_close_range, 60, 60, 1));
+	T("close_range nothing open", syscall(SYS_close_range, 70, ~0U, 0));
+	T("close_range 60 to the end", syscall(SYS_close_range, 60, ~0U, 0));
+	T("F_GETFD 60 after", fcntl(60, F_GETFD));
 }
 
 int
@@ -817,6 +842,7 @@ main(void)
 	}
 
 	procself();
+	closerange();
 
 	/* The descriptor limit. */
 	{
