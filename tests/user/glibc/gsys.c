@@ -20,25 +20,11 @@
 
 #define PG	4096
 
-static const char *
-ename(int e)
-{
-	switch (e) {
-	case 0: return "ok";
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case ENOMEM: return "ENOMEM";
-	case EPERM: return "EPERM";
-	case ENOSYS: return "ENOSYS";
-	default: return "other";
-	}
-}
-
 #define T(what, expr) do {						\
 	errno = 0;							\
 	long r_ = (long)(expr);						\
 	printf("gsys: %s = %ld %s\n", what, r_ < 0 ? -1L : r_,		\
-	    r_ < 0 ? ename(errno) : "ok");				\
+	    r_ < 0 ? strerrorname_np(errno) : "ok");			\
 } while (0)
 
 int
