@@ -253,6 +253,140 @@ procself(void)
 	    name) ? perm : "none", name);
 }
 
+/* sendmsg of len bytes of data with n descriptors from fds (SCM_RIGHTS). */
+static long
+sendfds(int s, const char *data, size_t len, const int *fds, int n)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * 256)];
+	} c;
+	struct iovec iov = { (void *)data, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = n > 0 ? c.buf : NULL,
+	    .msg_controllen = n > 0 ? CMSG_SPACE(sizeof(int) * n) : 0 };
+
+	memset(&c, 0, sizeof(c));
+	c.h.cmsg_len = CMSG_LEN(sizeof(int) * n);
+	c.h.cmsg_level = SOL_SOCKET;
+	c.h.cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(&c.h), fds, sizeof(int) * n);
+	return (sendmsg(s, &mh, 0));
+}
+
+/*
+ * recvmsg into buf (len bytes) with room for room descriptors; prints
+ * what came: bytes, flags, descriptors; the first one in *fdp (or -1).
+ */
+static void
+recvfds(const char *what, int s, int room, int flags, int *fdp)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * 8)];
+	} c;
+	char data[16];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = room > 0 ? c.buf : NULL,
+	    .msg_controllen = room > 0 ? CMSG_SPACE(sizeof(int) * room) : 0 };
+	struct cmsghdr *h;
+	long n;
+	int got = 0;
+
+	*fdp = -1;
+	errno = 0;
+	n = recvmsg(s, &mh, flags);
+	for (h = CMSG_FIRSTHDR(&mh); n >= 0 && h != NULL; h = CMSG_NXTHDR(&mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		got += (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		if (*fdp < 0 && got > 0)
+			memcpy(fdp, CMSG_DATA(h), sizeof(int));
+	}
+	printf("fsconf: %s: %ld bytes '%.*s' %s, %d fds, ctrunc %d\n", what, n,
+	    (int)(n > 0 ? n : 0), data, n < 0 ? ename(errno) : "ok", got,
+	    n >= 0 && (mh.msg_flags & MSG_CTRUNC) != 0);
+}
+
+/* SCM_RIGHTS over a stream socket pair, with its failure paths. */
+static void
+scmrights(void)
+{
+	int sv[2], pp[2], fds[256], rfd, fd2;
+	char c = 0;
+
+	T("socketpair for rights", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	T("pipe for rights", pipe(pp));
+	T("sendmsg 1 byte + pipe write end", sendfds(sv[0], "x", 1, &pp[1], 1));
+	recvfds("recvmsg", sv[1], 1, 0, &rfd);
+	printf("fsconf: received fd is new %d\n", rfd >= 0 && rfd != pp[1]);
+	T("write through received fd", write(rfd, "y", 1));
+	T("read from the pipe", read(pp[0], &c, 1));
+	printf("fsconf: pipe carried '%c'\n", c);
+	T("F_GETFD received", fcntl(rfd, F_GETFD));
+	close(rfd);
+
+	T("sendmsg with cloexec wanted", sendfds(sv[0], "x", 1, &pp[1], 1));
+	recvfds("recvmsg cmsg_cloexec", sv[1], 1, MSG_CMSG_CLOEXEC, &rfd);
+	T("F_GETFD cloexec", fcntl(rfd, F_GETFD));
+	close(rfd);
+
+	/* Room for one of two: MSG_CTRUNC, the other is closed. */
+	fds[0] = pp[1];
+	fds[1] = pp[0];
+	T("sendmsg 2 fds", sendfds(sv[0], "x", 1, fds, 2));
+	recvfds("recvmsg room for 1", sv[1], 1, 0, &rfd);
+	close(rfd);
+	T("sendmsg again", sendfds(sv[0], "z", 1, fds, 1));
+	recvfds("recvmsg without room", sv[1], 0, 0, &rfd);
+
+	/* A read stops after the bytes sent with the files. */
+	T("sendmsg ab + fd", sendfds(sv[0], "ab", 2, &pp[1], 1));
+	T("write cd", write(sv[0], "cd", 2));
+	recvfds("recvmsg at the rights", sv[1], 1, 0, &rfd);
+	close(rfd);
+	recvfds("recvmsg after", sv[1], 1, 0, &rfd);
+
+	/* Nothing sent with no data; bad descriptors and headers. */
+	T("sendmsg 0 bytes + fd", sendfds(sv[0], "", 0, &pp[1], 1));
+	recvfds("recvmsg nothing", sv[1], 1, MSG_DONTWAIT, &rfd);
+	fd2 = 999;
+	T("sendmsg bad fd", sendfds(sv[0], "x", 1, &fd2, 1));
+	for (int i = 0; i < 254; i++)
+		fds[i] = pp[0];
+	T("sendmsg 254 fds", sendfds(sv[0], "x", 1, fds, 254));
+	T("sendmsg 253 fds", sendfds(sv[0], "x", 1, fds, 253));
+	recvfds("recvmsg 253 with room for 8", sv[1], 8, 0, &rfd);
+	for (int i = 0; i < 8; i++)
+		close(rfd + i);
+	{
+		struct cmsghdr h = { .cmsg_len = 8, .cmsg_level = SOL_SOCKET,
+		    .cmsg_type = SCM_RIGHTS };
+		struct iovec iov = { "x", 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+		    .msg_control = &h, .msg_controllen = sizeof(h) };
+
+		T("sendmsg short cmsg_len", sendmsg(sv[0], &mh, 0));
+		h.cmsg_len = sizeof(h);
+		h.cmsg_type = 99;
+		T("sendmsg unknown type", sendmsg(sv[0], &mh, 0));
+		mh.msg_control = (void *)16;
+		mh.msg_controllen = sizeof(h);
+		T("sendmsg control at a bad address", sendmsg(sv[0], &mh, 0));
+	}
+
+	/* A plain read closes what came: the pipe's last writer goes. */
+	T("sendmsg to be read plainly", sendfds(sv[0], "w", 1, &pp[1], 1));
+	T("close own write end", close(pp[1]));
+	T("read plainly", read(sv[1], &c, 1));
+	T("nonblocking pipe", fcntl(pp[0], F_SETFL, O_NONBLOCK));
+	T("read pipe: end of file", read(pp[0], &c, 1));
+	close(pp[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* close_range(2), through syscall(): which descriptors it leaves. */
 static void
 closerange(void)
@@ -843,6 +977,7 @@ main(void)
 
 	procself();
 	closerange();
+	scmrights();
 
 	/* The descriptor limit. */
 	{
