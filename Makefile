@@ -40,11 +40,13 @@ test: check-deps
 	@tools/run-tests.sh "$(BUILD)/tests" "$(KYUA_RESULTS)"
 
 # make run: the kernel as a PVH domU in the Xen lab, its console on stdout.
-# No tests: it boots, prints its boot report (devices, its own xenstore
-# subtree) and powers off.  CMDLINE='ktest=*' runs the tests instead.
-RUN_CMDLINE = $(or $(CMDLINE),boot.report=1)
+# No tests: it boots and its /init, from mk/run.mk's initramfs, shows a
+# short busybox sh session; then it powers off.  CMDLINE=boot.report=1
+# prints the boot report (devices, its own xenstore subtree) instead;
+# CMDLINE='ktest=*' runs the tests.  An interactive shell: make run-shell.
+RUN_CMDLINE = $(CMDLINE)
 run: check-deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/run/run-initramfs.cpio
 	@$(MAKE) --no-print-directory lab-run LAB_CMDLINE='$(RUN_CMDLINE)' \
 	    LAB_SCENARIO=$(if $(findstring ktest=,$(RUN_CMDLINE)),domu-boot,domu-run)
 

@@ -28,7 +28,8 @@ USER_GLIBC := ghello
 # Conformance programs: run on this host at build time, their output kept
 # (NAME.expected) and compared by the ktests with what they print in our
 # kernel.
-USER_CONF := gfork gsignal gthread gmem gstop gsigregs gcancel gclock gefault grobust galarm
+USER_CONF := gfork gsignal gthread gmem gstop gsigregs gcancel gclock gefault grobust galarm \
+	gsys
 USER_NOLIBC_BASE := -nostdlib -ffreestanding -O2 -fno-stack-protector \
 	-fcf-protection=none -Wall -Werror -Itests/user/nolibc
 USER_NOLIBC_CFLAGS := -static -fno-pie -no-pie $(USER_NOLIBC_BASE)

@@ -308,6 +308,38 @@ kern_close(struct filedesc *fdp, int fd)
 }
 
 int
+kern_close_range(struct filedesc *fdp, u_int first, u_int last, bool cloexec)
+{
+	int fd;
+
+	if (first > last)
+		return (EINVAL);
+	for (u_int i = first; i <= last; i++) {
+		/* The next open one at or above i, or none. */
+		mtx_lock(&fdp->fd_lock);
+		fd = -1;
+		for (int j = i > (u_int)INT32_MAX ? INT32_MAX : (int)i;
+		    j <= fdp->fd_lastfile && (u_int)j <= last; j++) {
+			if (fdp->fd_ofiles[j].fde_file != NULL) {
+				fd = j;
+				break;
+			}
+		}
+		if (fd >= 0 && cloexec)
+			fdp->fd_ofiles[fd].fde_flags |= UF_EXCLOSE;
+		mtx_unlock(&fdp->fd_lock);
+		if (fd < 0)
+			break;
+		if (!cloexec)
+			(void)kern_close(fdp, fd);
+		i = (u_int)fd;
+		if (i == UINT32_MAX)
+			break;
+	}
+	return (0);
+}
+
+int
 kern_dup(struct filedesc *fdp, int oldfd, int *newfd)
 {
 	struct file *fp;

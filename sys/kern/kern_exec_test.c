@@ -318,6 +318,7 @@ USERPROG(gclock);
 USERPROG(gefault);
 USERPROG(grobust);
 USERPROG(galarm);
+USERPROG(gsys);
 CONF_TEST(gfork)
 CONF_TEST(gsignal)
 CONF_TEST(gthread)
@@ -329,3 +330,4 @@ CONF_TEST(gclock)
 CONF_TEST(gefault)
 CONF_TEST(grobust)
 CONF_TEST(galarm)
+CONF_TEST(gsys)

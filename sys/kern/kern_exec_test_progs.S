@@ -41,4 +41,5 @@ user_exp_\name\()_end:
 	USERCONF gefault
 	USERCONF grobust
 	USERCONF galarm
+	USERCONF gsys
 	.section .note.GNU-stack, "", @progbits

@@ -40,14 +40,15 @@ reparent_children_locked(struct proc *p)
 		LIST_REMOVE(c, p_sibling);
 		if (initproc != NULL && initproc != p) {
 			c->p_pptr = initproc;
-			c->p_ppid = initproc->p_pid;
+			__atomic_store_n(&c->p_ppid, initproc->p_pid,
+			    __ATOMIC_RELAXED);
 			LIST_INSERT_HEAD(&initproc->p_children, c, p_sibling);
 			if (c->p_state == PRS_ZOMBIE)
 				wakeup(initproc);
 			continue;
 		}
 		c->p_pptr = NULL;
-		c->p_ppid = 0;
+		__atomic_store_n(&c->p_ppid, 0, __ATOMIC_RELAXED);
 		if (c->p_state == PRS_ZOMBIE)
 			proc_free_locked(c);
 		else
@@ -112,7 +113,7 @@ uthread_exit(struct thread *td)
 	 * wait), moved in the same step as it leaves the list.
 	 */
 	p->p_runtime_gone += thread_runtime(td);
-	p->p_systime_gone += td->td_systime;
+	p->p_systime_gone += thread_systime(td);
 	TAILQ_REMOVE(&p->p_threads, td, td_plist);
 	last = --p->p_numthreads == 0;
 	wakeup(&p->p_numthreads);	/* an execve waiting to be alone */

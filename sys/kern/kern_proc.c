@@ -307,7 +307,7 @@ proc_cputime(struct proc *p, uint64_t *total, uint64_t *sys)
 	s = p->p_systime_gone;
 	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
 		t += thread_runtime(td);
-		s += td->td_systime;
+		s += thread_systime(td);
 	}
 	mtx_unlock_spin(p->p_spin_ptr);
 	*total = t;

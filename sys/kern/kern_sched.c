@@ -31,6 +31,7 @@
 #include <machine/atomic.h>
 #include <machine/cpufunc.h>
 #include <machine/intr.h>
+#include <machine/md_var.h>
 
 #include "kern_priv.h"
 
@@ -152,6 +153,33 @@ thread_runtime(struct thread *td)
 }
 
 /*
+ * Adds the cycles since td_sysc0 to td's system time (curthread, in a
+ * system call).  A step back of the counter counts nothing.
+ */
+void
+thread_syscall_charge(struct thread *td)
+{
+	uint64_t c = rdtsc();
+
+	if (c > td->td_sysc0)
+		td->td_syscycles += c - td->td_sysc0;
+}
+
+/*
+ * td's system-call time in ns, from the cycles thread_syscall_charge
+ * counted.  Any thread's: one aligned word, written by td alone.
+ */
+uint64_t
+thread_systime(const struct thread *td)
+{
+	uint64_t c = __atomic_load_n(&td->td_syscycles, __ATOMIC_RELAXED);
+
+	if (tsc_freq == 0)
+		return (0);
+	return ((uint64_t)((unsigned __int128)c * 1000000000U / tsc_freq));
+}
+
+/*
  * Gives the CPU away from td (curthread) until td is running again.  The
  * caller set td_state: TDS_RUNQ (queued, a yield), TDS_SLEEPING or
  * TDS_DEAD.  Run-queue lock held, and no other spin lock, on entry and
@@ -188,12 +216,17 @@ sched_switch_locked(struct thread *td)
 	if (next == rq->rq_idle)
 		rq->rq_idle_switches++;
 	sched_charge(td, next);
+	/* A call that blocks is charged its time on the CPU alone. */
+	if (td->td_sysc0 != 0)
+		thread_syscall_charge(td);
 	flags = get_pcpu()->pc_spin_flags;
 	get_pcpu()->pc_curthread = next;
 	cpu_switch_prepare(td, next);
 	cpu_switch(td, next);
 	/* Back on td, same CPU: threads are bound. */
 	get_pcpu()->pc_spin_flags = flags;
+	if (td->td_sysc0 != 0)
+		td->td_sysc0 = rdtsc() | 1;
 	KASSERT(spinlock_count() == 1, ("%s resumes with %u spin sections",
 	    td->td_name, spinlock_count()));
 	sched_reap(rq);

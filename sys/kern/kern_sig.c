@@ -272,6 +272,18 @@ postsig(struct thread *td, struct trapframe *tf)
 	ksigset_t pend;
 	int sig;
 
+	/*
+	 * The common case, nothing pending, mask not to restore, no call to
+	 * restart, without the lock (every system call returns through
+	 * here).  The words are aligned and the mask is the thread's own; a
+	 * signal posted after these loads sets td_ast (thread_interrupt),
+	 * which userret looks at again with interrupts off.
+	 */
+	if (((__atomic_load_n(&p->p_siglist, __ATOMIC_RELAXED) |
+	    __atomic_load_n(&td->td_siglist, __ATOMIC_RELAXED)) &
+	    ~td->td_sigmask) == 0 && !td->td_has_oldmask &&
+	    td->td_sysrestart == 0)
+		return;
 	for (;;) {
 		mtx_lock_spin(p->p_spin_ptr);
 		pend = (p->p_siglist | td->td_siglist) & ~td->td_sigmask;

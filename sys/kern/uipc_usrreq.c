@@ -53,10 +53,14 @@ struct unpcb {
 	char			unp_path[UNP_PATH_MAX];
 	uint64_t		unp_ino;
 	struct selinfo		unp_sel;
+	/* Files in flight to this socket, in stream order. */
+	struct unp_rights	*unp_rights;
+	uint64_t		unp_rdpos;	/* bytes ever read */
 };
 
 static struct mtx unp_mtx;
 static uint64_t unp_nextino = 1;
+static int unp_inflight;		/* files in every unp_rights; unp_mtx */
 
 static void
 unp_init(void *arg)
@@ -117,8 +121,10 @@ unp_connect2(struct unpcb *a, struct unpcb *b)
 	a->unp_state = b->unp_state = UNP_CONNECTED;
 }
 
-static void unp_free(struct unpcb *);
-
+/*
+ * Connections never accepted are closed with their listener: they move
+ * to the caller's list (unp_acceptq), freed once unp_mtx is dropped.
+ */
 static void
 unp_detach_locked(struct unpcb *unp)
 {
@@ -126,31 +132,81 @@ unp_detach_locked(struct unpcb *unp)
 
 	mtx_assert(&unp_mtx, MA_OWNED);
 	unp_disconnect(unp);
-	/* Connections never accepted are closed with their listener. */
-	while ((q = TAILQ_FIRST(&unp->unp_acceptq)) != NULL) {
-		TAILQ_REMOVE(&unp->unp_acceptq, q, unp_qlink);
+	TAILQ_FOREACH(q, &unp->unp_acceptq, unp_qlink) {
 		q->unp_listener = NULL;
 		unp_disconnect(q);
-		unp_free(q);
 	}
 	if (unp->unp_vnode != NULL)
 		unp->unp_vnode->v_socket = NULL;
 }
 
+struct unp_rights *
+unp_rights_alloc(int nfds)
+{
+	struct unp_rights *r;
+
+	KASSERT(nfds > 0 && nfds <= UNP_RIGHTS_MAX, ("unp_rights_alloc(%d)",
+	    nfds));
+	r = malloc(sizeof(*r) + (size_t)nfds * sizeof(r->ur_files[0]), M_UNP,
+	    M_WAITOK | M_ZERO);
+	return (r);
+}
+
+void
+unp_rights_free(struct unp_rights *r)
+{
+	for (int i = 0; i < r->ur_nfds; i++)
+		(void)fdrop(r->ur_files[i]);
+	free(r, M_UNP);
+}
+
+/* Files that were in flight to unp, off its queue; unp_mtx held. */
+static struct unp_rights *
+unp_rights_take_all(struct unpcb *unp)
+{
+	struct unp_rights *r = unp->unp_rights;
+
+	mtx_assert(&unp_mtx, MA_OWNED);
+	for (struct unp_rights *q = r; q != NULL; q = q->ur_next)
+		unp_inflight -= q->ur_nfds;
+	unp->unp_rights = NULL;
+	return (r);
+}
+
+/* Frees unp and what was in flight to it; unp_mtx not held. */
 static void
 unp_free(struct unpcb *unp)
 {
+	struct unp_rights *r, *next;
+	struct unpcb *q;
+
+	while ((q = TAILQ_FIRST(&unp->unp_acceptq)) != NULL) {
+		TAILQ_REMOVE(&unp->unp_acceptq, q, unp_qlink);
+		unp_free(q);
+	}
+	mtx_lock(&unp_mtx);
+	r = unp_rights_take_all(unp);
+	mtx_unlock(&unp_mtx);
+	/* Not under unp_mtx: a file's last close may take it. */
+	for (; r != NULL; r = next) {
+		next = r->ur_next;
+		unp_rights_free(r);
+	}
 	seldrain(&unp->unp_sel);
 	free(unp->unp_buf, M_UNP);
 	free(unp, M_UNP);
 }
 
-static int
-soo_read(struct file *fp, struct uio *uio, int flags)
+int
+unp_recv(struct file *fp, struct uio *uio, int flags,
+    struct unp_rights **rightsp)
 {
 	struct unpcb *unp = fp->f_data;
+	struct unp_rights *r;
+	uint64_t stop = UINT64_MAX;
 	int error = 0;
 
+	*rightsp = NULL;
 	mtx_lock(&unp_mtx);
 	if (unp->unp_state == UNP_NEW || unp->unp_state == UNP_LISTENING) {
 		mtx_unlock(&unp_mtx);
@@ -167,18 +223,39 @@ soo_read(struct file *fp, struct uio *uio, int flags)
 		if (error != 0)
 			goto out;
 	}
-	while (unp->unp_cnt > 0 && uio->uio_resid > 0) {
+	while (unp->unp_cnt > 0 && uio->uio_resid > 0 &&
+	    unp->unp_rdpos < stop) {
 		size_t n = unp->unp_cnt;
 
+		/*
+		 * Files riding with the next byte: this read takes them and
+		 * ends with their write's bytes; one set of files a read.
+		 */
+		r = unp->unp_rights;
+		if (r != NULL && r->ur_pos == unp->unp_rdpos) {
+			if (*rightsp != NULL)
+				break;
+			unp->unp_rights = r->ur_next;
+			r->ur_next = NULL;
+			unp_inflight -= r->ur_nfds;
+			*rightsp = r;
+			stop = r->ur_pos + MAX(r->ur_len, 1);
+			r = unp->unp_rights;
+		}
+		if (r != NULL && r->ur_pos < stop)
+			stop = r->ur_pos;	/* the next files' byte */
 		if (n > UNP_BUFSIZE - unp->unp_head)
 			n = UNP_BUFSIZE - unp->unp_head;
 		if ((size_t)uio->uio_resid < n)
 			n = (size_t)uio->uio_resid;
+		if (n > stop - unp->unp_rdpos)
+			n = (size_t)(stop - unp->unp_rdpos);
 		error = uiomove(unp->unp_buf + unp->unp_head, n, uio);
 		if (error != 0)
 			break;
 		unp->unp_head = (unp->unp_head + n) % UNP_BUFSIZE;
 		unp->unp_cnt -= n;
+		unp->unp_rdpos += n;
 	}
 	/* Room for the peer's writer. */
 	wakeup(unp->unp_rcv);
@@ -189,14 +266,46 @@ out:
 	return (error);
 }
 
+/* A plain read takes files as recvmsg with no room for them: closed. */
 static int
-soo_write(struct file *fp, struct uio *uio, int flags)
+soo_read(struct file *fp, struct uio *uio, int flags)
+{
+	struct unp_rights *r;
+	int error;
+
+	error = unp_recv(fp, uio, flags, &r);
+	if (r != NULL)
+		unp_rights_free(r);
+	return (error);
+}
+
+/* Whether r may travel: no local socket among its files. */
+static int
+unp_rights_check(const struct unp_rights *r)
+{
+	for (int i = 0; i < r->ur_nfds; i++) {
+		if (r->ur_files[i]->f_type == DTYPE_SOCKET)
+			return (EOPNOTSUPP);
+	}
+	return (0);
+}
+
+int
+unp_send(struct file *fp, struct uio *uio, int flags,
+    struct unp_rights **rightsp)
 {
 	struct unpcb *unp = fp->f_data, *peer;
+	struct unp_rights *r = rightsp != NULL ? *rightsp : NULL, **tailp;
 	ssize_t start = uio->uio_resid;
 	int error = 0;
 
+	if (r != NULL && (error = unp_rights_check(r)) != 0)
+		return (error);
 	mtx_lock(&unp_mtx);
+	if (r != NULL && unp_inflight + r->ur_nfds > UNP_INFLIGHT_MAX) {
+		mtx_unlock(&unp_mtx);
+		return (ETOOMANYREFS);
+	}
 	if (unp->unp_state == UNP_NEW || unp->unp_state == UNP_LISTENING) {
 		mtx_unlock(&unp_mtx);
 		return (ENOTCONN);
@@ -230,6 +339,18 @@ soo_write(struct file *fp, struct uio *uio, int flags)
 		error = uiomove(peer->unp_buf + tail, n, uio);
 		if (error != 0)
 			break;
+		if (r != NULL) {
+			/* The files go with this write's first byte. */
+			r->ur_pos = peer->unp_rdpos + peer->unp_cnt;
+			r->ur_len = (uint64_t)start;
+			r->ur_next = NULL;
+			for (tailp = &peer->unp_rights; *tailp != NULL;
+			    tailp = &(*tailp)->ur_next)
+				;
+			*tailp = r;
+			unp_inflight += r->ur_nfds;
+			*rightsp = r = NULL;
+		}
 		peer->unp_cnt += n;
 		unp_wake(peer);
 	}
@@ -237,6 +358,12 @@ soo_write(struct file *fp, struct uio *uio, int flags)
 	if (uio->uio_resid < start && error != EFAULT)
 		error = 0;
 	return (error);
+}
+
+static int
+soo_write(struct file *fp, struct uio *uio, int flags)
+{
+	return (unp_send(fp, uio, flags, NULL));
 }
 
 static int

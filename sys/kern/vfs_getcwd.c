@@ -1,9 +1,10 @@
 /*-
  * SPDX-License-Identifier: BSD-2-Clause
  *
- * The current directory's path: walked up through ".." to the root,
- * finding each directory's name in its parent by inode number.  Built from
- * the end of the caller's buffer, then moved to its start.
+ * A directory's path (the current one's for getcwd, an open one's for
+ * procfs): walked up through ".." to the root, finding each directory's
+ * name in its parent by inode number.  Built from the end of the caller's
+ * buffer, then moved to its start.
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -38,23 +39,34 @@ getcwd_match(void *arg, const char *name, size_t len, uint64_t ino,
 int
 kern_getcwd(struct filedesc *fdp, char *buf, size_t buflen)
 {
-	struct nameidata nd;
-	struct getcwd_find gf;
-	struct vnode *vp, *rdir, *pvp;
-	struct vattr va;
-	char name[NAME_MAX + 1];
-	size_t pos = buflen;
-	off_t cookie;
-	int error = 0;
+	struct vnode *vp, *rdir;
 
-	if (buflen < 2)
-		return (ERANGE);
 	mtx_lock(&fdp->fd_lock);
 	vp = fdp->fd_cdir;
 	vref(vp);
 	rdir = fdp->fd_rdir;
 	vref(rdir);
 	mtx_unlock(&fdp->fd_lock);
+	return (vn_dirpath(vp, rdir, buf, buflen));
+}
+
+int
+vn_dirpath(struct vnode *vp, struct vnode *rdir, char *buf, size_t buflen)
+{
+	struct nameidata nd;
+	struct getcwd_find gf;
+	struct vnode *pvp;
+	struct vattr va;
+	char name[NAME_MAX + 1];
+	size_t pos = buflen;
+	off_t cookie;
+	int error = 0;
+
+	if (buflen < 2) {
+		vrele(vp);
+		vrele(rdir);
+		return (ERANGE);
+	}
 	buf[--pos] = '\0';
 	while (vp != rdir) {
 		/* Out of a mount: its name is the covered directory's. */

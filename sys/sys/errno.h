@@ -67,6 +67,7 @@
 #define EAFNOSUPPORT	47
 #define ECONNRESET	54
 #define ENOTCONN	57
+#define ETOOMANYREFS	59
 #define ELOOP		62
 
 #endif /* !_SYS_ERRNO_H_ */

@@ -77,6 +77,9 @@ int	finstall(struct filedesc *fdp, struct file *fp, int minfd, int fdflags,
 int	kern_openat(struct filedesc *fdp, int dirfd, const char *path,
 	    enum uio_seg seg, int oflags, uint32_t mode, int *fdout);
 int	kern_close(struct filedesc *fdp, int fd);
+/* Closes (or marks close-on-exec) the open ones of [first, last]; EINVAL. */
+int	kern_close_range(struct filedesc *fdp, u_int first, u_int last,
+	    bool cloexec);
 int	kern_read(struct filedesc *fdp, int fd, struct uio *uio);
 int	kern_write(struct filedesc *fdp, int fd, struct uio *uio);
 /* pread/pwrite: uio_offset is the position; the file's offset stays. */
@@ -109,6 +112,9 @@ int	kern_chdir(struct filedesc *fdp, const char *path, enum uio_seg seg);
 int	kern_fchdir(struct filedesc *fdp, int fd);
 /* The current directory's path into buf (NUL-terminated); ERANGE. */
 int	kern_getcwd(struct filedesc *fdp, char *buf, size_t buflen);
+/* Directory vp's path below rdir; both referenced by the caller, released. */
+int	vn_dirpath(struct vnode *vp, struct vnode *rdir, char *buf,
+	    size_t buflen);
 int	kern_ftruncate(struct filedesc *fdp, int fd, off_t length);
 /*
  * Directory entries of fd from its offset (the resume cookie) on, one cb

@@ -75,12 +75,17 @@ struct thread {
 	/*
 	 * CPU time (ns): td_runtime is charged by the switch, which alone
 	 * writes it, on the thread's CPU; td_oncpu is when the thread last
-	 * started to run.  td_systime, the part spent in system calls, is
-	 * written only by the thread itself.  See thread_runtime().
+	 * started to run.  td_syscycles, the part spent in system calls in
+	 * TSC cycles (two rdtsc a call, not two clock reads: the getppid
+	 * round trip), is written only by the thread itself; td_sysc0 is
+	 * the cycle count when the current call started or the thread last
+	 * resumed in it, 0 outside calls.  See thread_runtime() and
+	 * thread_systime().
 	 */
 	uint64_t		td_runtime;
 	uint64_t		td_oncpu;
-	uint64_t		td_systime;
+	uint64_t		td_syscycles;
+	uint64_t		td_sysc0;
 };
 
 #define TDF_IDLE	0x0001
@@ -127,6 +132,8 @@ void	kern_yield(void);
  * current run.
  */
 uint64_t	thread_runtime(struct thread *td);
+uint64_t	thread_systime(const struct thread *td);
+void		thread_syscall_charge(struct thread *td);
 /*
  * A process's CPU time (ns), all threads with those gone, and the part in
  * system calls; takes p's spin lock.
@@ -181,7 +188,7 @@ struct proc {
 	struct mtx		*p_mtx_ptr;	/* sleep lock (keeps mutex.h out) */
 	struct mtx		*p_spin_ptr;	/* signal state, interrupt-safe */
 	pid_t			p_pid;
-	pid_t			p_ppid;		/* p_pptr's pid, kept for getppid */
+	pid_t			p_ppid;		/* p_pptr's pid, for getppid: atomics */
 	struct proc		*p_pptr;	/* parent (init when orphaned) */
 	LIST_HEAD(, proc)	p_children;
 	LIST_ENTRY(proc)	p_sibling;	/* parent's p_children */

@@ -317,19 +317,14 @@ vm_map_insert(struct vmspace *vs, vm_offset_t *startp, vm_size_t len,
 	return (0);
 }
 
-int
-vm_map_protect(struct vmspace *vs, vm_offset_t start, vm_offset_t end,
-    int prot)
+/* Whether every page of [start, end) is mapped; vm_mtx held. */
+static bool
+range_mapped(struct vmspace *vs, vm_offset_t start, vm_offset_t end)
 {
 	struct vm_map_entry *me;
-	vm_offset_t next;
-	int error;
+	vm_offset_t next = start;
 
-	if (end <= start || !user_range_ok(start, end - start))
-		return (EINVAL);
-	mtx_lock(&vs->vm_mtx);
-	/* All of the range must be mapped, as Linux wants (ENOMEM). */
-	next = start;
+	mtx_assert(&vs->vm_mtx, MA_OWNED);
 	TAILQ_FOREACH(me, &vs->vm_entries, me_link) {
 		if (me->me_end <= next)
 			continue;
@@ -339,7 +334,34 @@ vm_map_protect(struct vmspace *vs, vm_offset_t start, vm_offset_t end,
 		if (next >= end)
 			break;
 	}
-	if (next < end) {
+	return (next >= end);
+}
+
+int
+vm_map_mapped(struct vmspace *vs, vm_offset_t start, vm_offset_t end)
+{
+	bool ok;
+
+	if (end <= start || !user_range_ok(start, end - start))
+		return (ENOMEM);
+	mtx_lock(&vs->vm_mtx);
+	ok = range_mapped(vs, start, end);
+	mtx_unlock(&vs->vm_mtx);
+	return (ok ? 0 : ENOMEM);
+}
+
+int
+vm_map_protect(struct vmspace *vs, vm_offset_t start, vm_offset_t end,
+    int prot)
+{
+	struct vm_map_entry *me;
+	int error;
+
+	if (end <= start || !user_range_ok(start, end - start))
+		return (EINVAL);
+	mtx_lock(&vs->vm_mtx);
+	/* All of the range must be mapped, as Linux wants (ENOMEM). */
+	if (!range_mapped(vs, start, end)) {
 		mtx_unlock(&vs->vm_mtx);
 		return (ENOMEM);
 	}

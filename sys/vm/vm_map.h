@@ -87,6 +87,8 @@ int	vm_map_insert(struct vmspace *, vm_offset_t *startp, vm_size_t len,
 	    void *obj, off_t offset);
 /* Unmaps a page-aligned range, splitting entries at its ends. */
 int	vm_map_remove(struct vmspace *, vm_offset_t start, vm_offset_t end);
+/* 0 if every page of [start, end) is mapped, else ENOMEM (msync, mlock). */
+int	vm_map_mapped(struct vmspace *, vm_offset_t start, vm_offset_t end);
 /* mprotect: ENOMEM if part of the range is not mapped. */
 int	vm_map_protect(struct vmspace *, vm_offset_t start, vm_offset_t end,
 	    int prot);

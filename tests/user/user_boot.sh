@@ -109,7 +109,26 @@ dynamic_from_initramfs_body() {
 	[ "$rc" = 1 ] || { show log; atf_fail "QEMU exit status $rc, want 1 (init exited 0)"; }
 }
 
+atf_test_case run_demo_session
+run_demo_session_head() {
+	atf_set descr "make run's initramfs (Debian's busybox-static as /init, tools/run/init.sh) runs its whole shell session: pipeline, awk, a background job and wait, then init exits 0"
+	atf_set require.progs "qemu-system-x86_64"
+	atf_set timeout 150
+}
+run_demo_session_body() {
+	boot log run-initramfs.cpio
+	for l in '^run: busybox sh as /init, pid 1$' '^HELLO there$' \
+	    '^sum 5050$' '^background job done$' '^wait: 0$' \
+	    '^subshell saw /tmp, still in /$' '^run: end of the demo$' \
+	    '^init: exited with status 0$'; do
+		grep -q "$l" log.txt || { show log; atf_fail "no line matching $l"; }
+	done
+	rc=$(cat log.rc)
+	[ "$rc" = 1 ] || { show log; atf_fail "QEMU exit status $rc, want 1 (init exited 0)"; }
+}
+
 atf_init_test_cases() {
+	atf_add_test_case run_demo_session
 	atf_add_test_case dynamic_from_initramfs
 	atf_add_test_case interp_from_initramfs
 	atf_add_test_case exec_from_initramfs

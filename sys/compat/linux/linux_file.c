@@ -267,6 +267,33 @@ linux_sys_creat(struct thread *td, const uint64_t args[6], int64_t *rv)
 	    O_CREAT | O_WRONLY | O_TRUNC, args[1], rv));
 }
 
+/*
+ * close_range: CLOSE_RANGE_UNSHARE only where there is nothing to
+ * unshare (a table shared with another process through CLONE_FILES
+ * without CLONE_VM cannot be split yet: EINVAL).
+ */
+#define LINUX_CLOSE_RANGE_UNSHARE	0x2
+#define LINUX_CLOSE_RANGE_CLOEXEC	0x4
+LINUX_SYSCALL(__NR_close_range, close_range);
+int
+linux_sys_close_range(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	struct filedesc *fdp = linux_fdp(td);
+	uint64_t flags = args[2];
+
+	if (fdp == NULL)
+		return (EBADF);
+	if ((flags & ~(uint64_t)(LINUX_CLOSE_RANGE_UNSHARE |
+	    LINUX_CLOSE_RANGE_CLOEXEC)) != 0 || args[0] > UINT32_MAX ||
+	    args[1] > UINT32_MAX)
+		return (EINVAL);
+	if ((flags & LINUX_CLOSE_RANGE_UNSHARE) &&
+	    __atomic_load_n(&fdp->fd_refcnt, __ATOMIC_RELAXED) > 1)
+		return (EINVAL);
+	return (kern_close_range(fdp, (u_int)args[0], (u_int)args[1],
+	    (flags & LINUX_CLOSE_RANGE_CLOEXEC) != 0));
+}
+
 LINUX_SYSCALL(__NR_close, close);
 int
 linux_sys_close(struct thread *td, const uint64_t args[6], int64_t *rv)

@@ -158,6 +158,95 @@ linux_sys_mprotect(struct thread *td, const uint64_t args[6], int64_t *rv)
  * malloc counts on the zeroes when it reuses a trimmed heap.  Other
  * advice is only advice.
  */
+/*
+ * msync: a MAP_SHARED mapping maps the file's own page (no copy to write
+ * back) and tmpfs is memory, so only the checks remain.
+ */
+#define LINUX_MS_ASYNC		0x1
+#define LINUX_MS_INVALIDATE	0x2
+#define LINUX_MS_SYNC		0x4
+LINUX_SYSCALL(__NR_msync, msync);
+int
+linux_sys_msync(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	uint64_t addr = args[0], len = round_page(args[1]), flags = args[2];
+
+	if ((addr & PAGE_MASK) || (flags & ~(uint64_t)(LINUX_MS_ASYNC |
+	    LINUX_MS_INVALIDATE | LINUX_MS_SYNC)) != 0 ||
+	    (flags & (LINUX_MS_ASYNC | LINUX_MS_SYNC)) ==
+	    (LINUX_MS_ASYNC | LINUX_MS_SYNC))
+		return (EINVAL);
+	if (len < args[1])
+		return (ENOMEM);
+	if (len == 0)
+		return (0);
+	return (vm_map_mapped(td->td_proc->p_vmspace, addr, addr + len));
+}
+
+/*
+ * mlock and the like: pages are never paged out here, so a mapped range
+ * is as locked as it gets; the pages are made on first touch still.
+ * Linux takes any address (rounded down) and wants the range mapped.
+ */
+static int
+linux_mlock_range(struct thread *td, uint64_t addr, uint64_t len)
+{
+	uint64_t start = trunc_page(addr), end = round_page(addr + len);
+
+	if (len == 0)
+		return (0);
+	if (addr + len < addr || end < addr + len)
+		return (ENOMEM);
+	return (vm_map_mapped(td->td_proc->p_vmspace, start, end));
+}
+
+LINUX_SYSCALL(__NR_mlock, mlock);
+int
+linux_sys_mlock(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	return (linux_mlock_range(td, args[0], args[1]));
+}
+
+#define LINUX_MLOCK_ONFAULT	0x1
+LINUX_SYSCALL(__NR_mlock2, mlock2);
+int
+linux_sys_mlock2(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	if ((args[2] & ~(uint64_t)LINUX_MLOCK_ONFAULT) != 0)
+		return (EINVAL);
+	return (linux_mlock_range(td, args[0], args[1]));
+}
+
+LINUX_SYSCALL(__NR_munlock, munlock);
+int
+linux_sys_munlock(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	return (linux_mlock_range(td, args[0], args[1]));
+}
+
+#define LINUX_MCL_CURRENT	0x1
+#define LINUX_MCL_FUTURE	0x2
+#define LINUX_MCL_ONFAULT	0x4
+LINUX_SYSCALL(__NR_mlockall, mlockall);
+int
+linux_sys_mlockall(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	uint64_t f = args[0];
+
+	/* At least one of CURRENT and FUTURE; ONFAULT only with them. */
+	if (f == 0 || (f & ~(uint64_t)(LINUX_MCL_CURRENT | LINUX_MCL_FUTURE |
+	    LINUX_MCL_ONFAULT)) != 0 || f == LINUX_MCL_ONFAULT)
+		return (EINVAL);
+	return (0);
+}
+
+LINUX_SYSCALL(__NR_munlockall, munlockall);
+int
+linux_sys_munlockall(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	return (0);
+}
+
 LINUX_SYSCALL(__NR_madvise, madvise);
 int
 linux_sys_madvise(struct thread *td, const uint64_t args[6], int64_t *rv)

@@ -38,9 +38,11 @@ LINUX_SYSCALL(__NR_getppid, getppid);
 int
 linux_sys_getppid(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
-	proctree_lock();
-	*rv = td->td_proc->p_ppid;
-	proctree_unlock();
+	/*
+	 * No lock: one aligned word, stored atomically under the proctree
+	 * lock when the parent exits; either pid is a right answer then.
+	 */
+	*rv = __atomic_load_n(&td->td_proc->p_ppid, __ATOMIC_RELAXED);
 	return (0);
 }
 
@@ -49,6 +51,43 @@ int
 linux_sys_gettid(struct thread *td, const uint64_t args[6], int64_t *rv)
 {
 	*rv = td->td_utid;
+	return (0);
+}
+
+/* The real, effective and saved ids: root's, each copied out (EFAULT). */
+static int
+linux_getres(const uint64_t args[6])
+{
+	uint32_t id = 0;
+	int error = 0;
+
+	for (int i = 0; i < 3 && error == 0; i++)
+		error = copyout(&id, (void *)args[i], sizeof(id));
+	return (error);
+}
+
+LINUX_SYSCALL(__NR_getresuid, getresuid);
+int
+linux_sys_getresuid(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	return (linux_getres(args));
+}
+
+LINUX_SYSCALL(__NR_getresgid, getresgid);
+int
+linux_sys_getresgid(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	return (linux_getres(args));
+}
+
+/* No supplementary groups: nothing to copy, whatever the buffer. */
+LINUX_SYSCALL(__NR_getgroups, getgroups);
+int
+linux_sys_getgroups(struct thread *td, const uint64_t args[6], int64_t *rv)
+{
+	if ((int32_t)args[0] < 0)
+		return (EINVAL);
+	*rv = 0;
 	return (0);
 }
 

@@ -29,6 +29,7 @@
 #include <linux/un.h>
 
 #include <compat/linux/linux_file.h>
+#include <compat/linux/linux_scm.h>
 #include <compat/linux/linux_syscall.h>
 
 MALLOC_DECLARE(M_LFILE);
@@ -293,7 +294,7 @@ linux_sys_getpeername(struct thread *td, const uint64_t args[6], int64_t *rv)
  */
 static int
 linux_sock_io(struct thread *td, int fd, struct iovec *iov, int iovcnt,
-    uint64_t flags, enum uio_rw rw, int64_t *rv)
+    uint64_t flags, enum uio_rw rw, struct unp_rights **rp, int64_t *rv)
 {
 	struct filedesc *fdp = linux_fdp(td);
 	struct file *fp;
@@ -315,8 +316,13 @@ linux_sock_io(struct thread *td, int fd, struct iovec *iov, int iovcnt,
 		/* MSG_DONTWAIT: this call only does not block. */
 		int ioflag = (flags & LINUX_MSG_DONTWAIT) != 0 ? IO_NDELAY : 0;
 
-		error = rw == UIO_READ ? fp->f_ops->fo_read(fp, &uio, ioflag) :
-		    fp->f_ops->fo_write(fp, &uio, ioflag);
+		/* With control data (recvmsg, sendmsg): the files carried. */
+		if (rp != NULL)
+			error = rw == UIO_READ ? unp_recv(fp, &uio, ioflag, rp) :
+			    unp_send(fp, &uio, ioflag, rp);
+		else
+			error = rw == UIO_READ ? fp->f_ops->fo_read(fp, &uio,
+			    ioflag) : fp->f_ops->fo_write(fp, &uio, ioflag);
 		*rv = start - uio.uio_resid;
 	}
 	fdrop(fp);
@@ -335,7 +341,7 @@ linux_sys_sendto(struct thread *td, const uint64_t args[6], int64_t *rv)
 
 	/* A destination on a connected stream socket is ignored (Linux). */
 	return (linux_sock_io(td, (int)args[0], &iov, 1, args[3], UIO_WRITE,
-	    rv));
+	    NULL, rv));
 }
 
 LINUX_SYSCALL(__NR_recvfrom, recvfrom);
@@ -346,7 +352,8 @@ linux_sys_recvfrom(struct thread *td, const uint64_t args[6], int64_t *rv)
 	    args[2] > LINUX_MAX_RW ? LINUX_MAX_RW : args[2] };
 	int error;
 
-	error = linux_sock_io(td, (int)args[0], &iov, 1, args[3], UIO_READ, rv);
+	error = linux_sock_io(td, (int)args[0], &iov, 1, args[3], UIO_READ,
+	    NULL, rv);
 	/* The sender of stream data is the peer, which is unnamed here. */
 	if (error == 0 && args[4] != 0) {
 		uint32_t zero = 0;
@@ -360,31 +367,50 @@ static int
 linux_msg_common(struct thread *td, const uint64_t args[6], enum uio_rw rw,
     int64_t *rv)
 {
+	struct filedesc *fdp = linux_fdp(td);
 	struct linux_msghdr mh;
+	struct unp_rights *r = NULL;
 	struct iovec *iov;
 	int error;
 
+	if (fdp == NULL)
+		return (EBADF);
 	if ((error = copyin((void *)(uintptr_t)args[1], &mh, sizeof(mh))) != 0)
 		return (error);
 	if (mh.msg_iovlen > UIO_MAXIOV)
 		return (EMSGSIZE);
-	if (rw == UIO_WRITE && mh.msg_controllen != 0)
-		return (EOPNOTSUPP);	/* SCM_RIGHTS and the like: not yet */
+	/* The files to send, checked and taken before any byte goes. */
+	if (rw == UIO_WRITE && (error = linux_scm_in(fdp, mh.msg_control,
+	    mh.msg_controllen, &r)) != 0)
+		return (error);
 	iov = mallocarray(mh.msg_iovlen > 0 ? mh.msg_iovlen : 1, sizeof(*iov),
 	    M_LFILE, M_WAITOK);
 	error = copyin((void *)(uintptr_t)mh.msg_iov, iov,
 	    mh.msg_iovlen * sizeof(*iov));
 	if (error == 0)
 		error = linux_sock_io(td, (int)args[0], iov, (int)mh.msg_iovlen,
-		    args[2], rw, rv);
+		    args[2], rw, &r, rv);
 	free(iov, M_LFILE);
-	if (error == 0 && rw == UIO_READ) {
-		/* No name, no control data, no flags to report. */
-		mh.msg_namelen = 0;
-		mh.msg_controllen = 0;
-		mh.msg_flags = 0;
-		error = copyout(&mh, (void *)(uintptr_t)args[1], sizeof(mh));
+	if (rw == UIO_WRITE) {
+		/* Not sent (no byte went, or an error): still ours. */
+		if (r != NULL)
+			unp_rights_free(r);
+		return (error);
 	}
+	/* No name to report; the files that came, as far as they fit. */
+	mh.msg_namelen = 0;
+	mh.msg_flags = 0;
+	if (r != NULL) {
+		int e = linux_scm_out(fdp, r, mh.msg_control,
+		    &mh.msg_controllen, &mh.msg_flags,
+		    (args[2] & LINUX_MSG_CMSG_CLOEXEC) != 0);
+
+		if (error == 0)
+			error = e;
+	} else
+		mh.msg_controllen = 0;
+	if (error == 0)
+		error = copyout(&mh, (void *)(uintptr_t)args[1], sizeof(mh));
 	return (error);
 }
 

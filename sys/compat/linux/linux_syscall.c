@@ -17,6 +17,7 @@
 #include <sys/systm.h>
 
 #include <machine/atomic.h>
+#include <machine/cpufunc.h>
 
 #include <compat/linux/linux_dispatch.h>
 #include <compat/linux/linux_syscall.h>
@@ -94,16 +95,22 @@ linux_syscall_dispatch(struct thread *td, uint64_t nr, const uint64_t args[6],
     int64_t *rv)
 {
 	const struct linux_syscall_ent *e;
-	uint64_t t0;
 	int error;
 
 	e = nr < LINUX_NSYSCALLS ? linux_sysent[nr] : NULL;
 	if (e == NULL)
 		return (linux_enosys(td, nr));
-	/* CPU time on the thread's behalf here is system time (getrusage). */
-	t0 = thread_runtime(td);
+	/*
+	 * CPU time on the thread's behalf here is system time (getrusage).
+	 * Cycles, converted when read: the clock (pvclock under Xen) twice
+	 * a call was most of what getppid cost beyond the trap itself.  The
+	 * switch charges and restarts the count around a sleep (|1: never
+	 * 0, which means "not in a call").
+	 */
+	td->td_sysc0 = rdtsc() | 1;
 	error = e->lse_fn(td, args, rv);
-	td->td_systime += thread_runtime(td) - t0;
+	thread_syscall_charge(td);
+	td->td_sysc0 = 0;
 	if (linux_trace)
 		printf("linux: %d %s(%#lx, %#lx, %#lx, %#lx) = %s%ld\n",
 		    td->td_utid, e->lse_name, args[0], args[1], args[2], args[3],

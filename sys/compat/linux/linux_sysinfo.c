@@ -85,7 +85,7 @@ usage_ns(struct thread *td, int who, uint64_t *total, uint64_t *sys)
 	switch (who) {
 	case RUSAGE_THREAD:
 		*total = thread_runtime(td);
-		*sys = MIN(td->td_systime, *total);
+		*sys = MIN(thread_systime(td), *total);
 		break;
 	case RUSAGE_CHILDREN:
 		proctree_lock();

@@ -161,6 +161,17 @@ main(void)
 	    tm0.tms_stime) >= 12 * tick / 100),
 	    yesno(rusage_ns(RUSAGE_THREAD, NULL) >= r1 - r0 - 10 * MS));
 
+	/*
+	 * System time is time on the CPU in calls: a call's sleep is not in
+	 * it (after the sleep, the burn is still mostly user time).
+	 */
+	r0 = rusage_ns(RUSAGE_THREAD, &u0);
+	nanosleep(&d, NULL);
+	ok = burn(CLOCK_THREAD_CPUTIME_ID, 150);
+	r1 = rusage_ns(RUSAGE_THREAD, &u1);
+	printf("gclock: sleep 200 ms then burn 150 ms: done %s, mostly user "
+	    "time %s\n", yesno(ok), yesno((u1 - u0) * 2 > r1 - r0));
+
 	/* A thread's time stays with the process once it has gone. */
 	p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -122,6 +123,292 @@ getlk(int fd, int cmd, int type, off_t start, off_t len)
 		    (intmax_t)fl.l_len, fl.l_pid == -1 ? "an open file" :
 		    fl.l_pid == getppid() ? "the parent" : fl.l_pid == getpid() ?
 		    "me" : "someone else");
+}
+
+/* /proc/self/fd/FD's link into buf; its length or -1 (errno). */
+static int
+fdlink(int fd, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return ((int)n);
+}
+
+/* Whether /proc/self/fd lists fd, as a link. */
+static int
+fdlisted(int fd)
+{
+	char want[16];
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int found = 0;
+
+	snprintf(want, sizeof(want), "%d", fd);
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, want) == 0 && de->d_type == DT_LNK)
+			found = 1;
+	if (d != NULL)
+		closedir(d);
+	return (found);
+}
+
+/*
+ * The /proc/self/maps line holding address a: its permissions and
+ * offset columns and its name ("" if none) in perm, off and name.
+ */
+static int
+mapsat(const void *a, char perm[8], unsigned long *off, char name[32])
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int found = 0;
+
+	while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long lo, hi;
+		char *br;
+
+		if (sscanf(line, "%lx-%lx %7s %lx", &lo, &hi, perm, off) != 4 ||
+		    (uintptr_t)a < lo || (uintptr_t)a >= hi)
+			continue;
+		found = 1;
+		br = strchr(line, '[');
+		snprintf(name, 32, "%.*s", br != NULL ?
+		    (int)strcspn(br, "\n") : 0, br != NULL ? br : "");
+	}
+	if (f != NULL)
+		fclose(f);
+	return (found);
+}
+
+/* /proc/self/fd and /proc/self/maps: what both kernels agree on. */
+static void
+procself(void)
+{
+	char l0[256], l1[256], cwd[256], want[300], perm[8], name[32];
+	int pp[2], sv[2], dfd, ffd, n;
+	unsigned long off;
+	char *a, *s, *m, *h;
+
+	T("pipe for links", pipe(pp));
+	T("socketpair for links", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	n = fdlink(pp[0], l0, sizeof(l0));
+	fdlink(pp[1], l1, sizeof(l1));
+	printf("fsconf: fd link of a pipe 'pipe:[N]' %d, both ends the same %d\n",
+	    n > 7 && strncmp(l0, "pipe:[", 6) == 0 && l0[n - 1] == ']',
+	    strcmp(l0, l1) == 0);
+	n = fdlink(sv[0], l0, sizeof(l0));
+	fdlink(sv[1], l1, sizeof(l1));
+	printf("fsconf: fd link of a socket 'socket:[N]' %d, the ends differ "
+	    "%d\n", n > 9 && strncmp(l0, "socket:[", 8) == 0 &&
+	    l0[n - 1] == ']', strcmp(l0, l1) != 0);
+	T("mkdir fdl", mkdir("fdl", 0755));
+	T("open dir fdl", dfd = open("fdl", O_RDONLY | O_DIRECTORY));
+	fdlink(dfd, l0, sizeof(l0));
+	snprintf(want, sizeof(want), "%s/fdl", getcwd(cwd, sizeof(cwd)));
+	printf("fsconf: fd link of a directory is its path %d\n",
+	    strcmp(l0, want) == 0);
+	printf("fsconf: fd listed: pipe %d socket %d dir %d\n", fdlisted(pp[0]),
+	    fdlisted(sv[1]), fdlisted(dfd));
+	/* Far above the lowest free number, which opendir itself takes. */
+	T("dup2 dir to 40", dup2(dfd, 40));
+	printf("fsconf: fd 40 listed %d\n", fdlisted(40));
+	T("close dir", close(dfd));
+	T("close 40", close(40));
+	printf("fsconf: closed fd 40 listed %d\n", fdlisted(40));
+	T("readlink closed fd", fdlink(40, l0, sizeof(l0)));
+	T("readlink fd 999", fdlink(999, l0, sizeof(l0)));
+	T("rmdir fdl", rmdir("fdl"));
+	close(pp[0]);
+	close(pp[1]);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* An mprotect in the middle splits the mapping in three lines. */
+	a = mmap(NULL, 3 * 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	T("mmap 3 pages", a == MAP_FAILED ? -1 : 0);
+	T("mprotect middle", mprotect(a + 4096, 4096, PROT_READ | PROT_WRITE));
+	printf("fsconf: maps at the 3 pages:");
+	for (int i = 0; i < 3; i++)
+		printf(" %s", mapsat(a + i * 4096, perm, &off, name) ? perm : "none");
+	printf("\n");
+	T("munmap middle", munmap(a + 4096, 4096));
+	printf("fsconf: maps of the hole %d\n", mapsat(a + 4096, perm, &off, name));
+	s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	printf("fsconf: maps of shared anonymous %s\n", mapsat(s, perm, &off,
+	    name) ? perm : "none");
+	T("open d/f for maps", ffd = open("d/f", O_RDONLY));
+	m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, ffd, 0);
+	printf("fsconf: maps of a file %s offset %lu\n", mapsat(m, perm, &off,
+	    name) ? perm : "none", off);
+	close(ffd);
+	printf("fsconf: maps of the stack %s\n", mapsat(&n, perm, &off, name) ?
+	    name : "none");
+	h = sbrk(4096);
+	printf("fsconf: maps of the break %s %s\n", mapsat(h, perm, &off,
+	    name) ? perm : "none", name);
+}
+
+/* sendmsg of len bytes of data with n descriptors from fds (SCM_RIGHTS). */
+static long
+sendfds(int s, const char *data, size_t len, const int *fds, int n)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * 256)];
+	} c;
+	struct iovec iov = { (void *)data, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = n > 0 ? c.buf : NULL,
+	    .msg_controllen = n > 0 ? CMSG_SPACE(sizeof(int) * n) : 0 };
+
+	memset(&c, 0, sizeof(c));
+	c.h.cmsg_len = CMSG_LEN(sizeof(int) * n);
+	c.h.cmsg_level = SOL_SOCKET;
+	c.h.cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(&c.h), fds, sizeof(int) * n);
+	return (sendmsg(s, &mh, 0));
+}
+
+/*
+ * recvmsg into buf (len bytes) with room for room descriptors; prints
+ * what came: bytes, flags, descriptors; the first one in *fdp (or -1).
+ */
+static void
+recvfds(const char *what, int s, int room, int flags, int *fdp)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * 8)];
+	} c;
+	char data[16];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = room > 0 ? c.buf : NULL,
+	    .msg_controllen = room > 0 ? CMSG_SPACE(sizeof(int) * room) : 0 };
+	struct cmsghdr *h;
+	long n;
+	int got = 0;
+
+	*fdp = -1;
+	errno = 0;
+	n = recvmsg(s, &mh, flags);
+	for (h = CMSG_FIRSTHDR(&mh); n >= 0 && h != NULL; h = CMSG_NXTHDR(&mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		got += (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		if (*fdp < 0 && got > 0)
+			memcpy(fdp, CMSG_DATA(h), sizeof(int));
+	}
+	printf("fsconf: %s: %ld bytes '%.*s' %s, %d fds, ctrunc %d\n", what, n,
+	    (int)(n > 0 ? n : 0), data, n < 0 ? ename(errno) : "ok", got,
+	    n >= 0 && (mh.msg_flags & MSG_CTRUNC) != 0);
+}
+
+/* SCM_RIGHTS over a stream socket pair, with its failure paths. */
+static void
+scmrights(void)
+{
+	int sv[2], pp[2], fds[256], rfd, fd2;
+	char c = 0;
+
+	T("socketpair for rights", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	T("pipe for rights", pipe(pp));
+	T("sendmsg 1 byte + pipe write end", sendfds(sv[0], "x", 1, &pp[1], 1));
+	recvfds("recvmsg", sv[1], 1, 0, &rfd);
+	printf("fsconf: received fd is new %d\n", rfd >= 0 && rfd != pp[1]);
+	T("write through received fd", write(rfd, "y", 1));
+	T("read from the pipe", read(pp[0], &c, 1));
+	printf("fsconf: pipe carried '%c'\n", c);
+	T("F_GETFD received", fcntl(rfd, F_GETFD));
+	close(rfd);
+
+	T("sendmsg with cloexec wanted", sendfds(sv[0], "x", 1, &pp[1], 1));
+	recvfds("recvmsg cmsg_cloexec", sv[1], 1, MSG_CMSG_CLOEXEC, &rfd);
+	T("F_GETFD cloexec", fcntl(rfd, F_GETFD));
+	close(rfd);
+
+	/* Room for one of two: MSG_CTRUNC, the other is closed. */
+	fds[0] = pp[1];
+	fds[1] = pp[0];
+	T("sendmsg 2 fds", sendfds(sv[0], "x", 1, fds, 2));
+	recvfds("recvmsg room for 1", sv[1], 1, 0, &rfd);
+	close(rfd);
+	T("sendmsg again", sendfds(sv[0], "z", 1, fds, 1));
+	recvfds("recvmsg without room", sv[1], 0, 0, &rfd);
+
+	/* A read stops after the bytes sent with the files. */
+	T("sendmsg ab + fd", sendfds(sv[0], "ab", 2, &pp[1], 1));
+	T("write cd", write(sv[0], "cd", 2));
+	recvfds("recvmsg at the rights", sv[1], 1, 0, &rfd);
+	close(rfd);
+	recvfds("recvmsg after", sv[1], 1, 0, &rfd);
+
+	/* Nothing sent with no data; bad descriptors and headers. */
+	T("sendmsg 0 bytes + fd", sendfds(sv[0], "", 0, &pp[1], 1));
+	recvfds("recvmsg nothing", sv[1], 1, MSG_DONTWAIT, &rfd);
+	fd2 = 999;
+	T("sendmsg bad fd", sendfds(sv[0], "x", 1, &fd2, 1));
+	for (int i = 0; i < 254; i++)
+		fds[i] = pp[0];
+	T("sendmsg 254 fds", sendfds(sv[0], "x", 1, fds, 254));
+	T("sendmsg 253 fds", sendfds(sv[0], "x", 1, fds, 253));
+	recvfds("recvmsg 253 with room for 8", sv[1], 8, 0, &rfd);
+	for (int i = 0; i < 8; i++)
+		close(rfd + i);
+	{
+		struct cmsghdr h = { .cmsg_len = 8, .cmsg_level = SOL_SOCKET,
+		    .cmsg_type = SCM_RIGHTS };
+		struct iovec iov = { "x", 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+		    .msg_control = &h, .msg_controllen = sizeof(h) };
+
+		T("sendmsg short cmsg_len", sendmsg(sv[0], &mh, 0));
+		h.cmsg_len = sizeof(h);
+		h.cmsg_type = 99;
+		T("sendmsg unknown type", sendmsg(sv[0], &mh, 0));
+		mh.msg_control = (void *)16;
+		mh.msg_controllen = sizeof(h);
+		T("sendmsg control at a bad address", sendmsg(sv[0], &mh, 0));
+	}
+
+	/* A plain read closes what came: the pipe's last writer goes. */
+	T("sendmsg to be read plainly", sendfds(sv[0], "w", 1, &pp[1], 1));
+	T("close own write end", close(pp[1]));
+	T("read plainly", read(sv[1], &c, 1));
+	T("nonblocking pipe", fcntl(pp[0], F_SETFL, O_NONBLOCK));
+	T("read pipe: end of file", read(pp[0], &c, 1));
+	close(pp[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* close_range(2), through syscall(): which descriptors it leaves. */
+static void
+closerange(void)
+{
+	int fd;
+
+	T("open /dev/null for close_range", fd = open("/dev/null", O_RDONLY));
+	for (int i = 50; i <= 52; i++)
+		dup2(fd, i);
+	dup2(fd, 60);
+	close(fd);
+	T("close_range 50-52", syscall(SYS_close_range, 50, 52, 0));
+	T("F_GETFD 51 after", fcntl(51, F_GETFD));
+	T("F_GETFD 60 untouched", fcntl(60, F_GETFD));
+	T("close_range 60 cloexec", syscall(SYS_close_range, 60, 60,
+	    CLOSE_RANGE_CLOEXEC));
+	T("F_GETFD 60 cloexec", fcntl(60, F_GETFD));
+	T("close_range first > last", syscall(SYS_close_range, 61, 60, 0));
+	T("close_range bad flags", syscall(SYS_close_range, 60, 60, 1));
+	T("close_range nothing open", syscall(SYS_close_range, 70, ~0U, 0));
+	T("close_range 60 to the end", syscall(SYS_close_range, 60, ~0U, 0));
+	T("F_GETFD 60 after", fcntl(60, F_GETFD));
 }
 
 int
@@ -687,6 +974,10 @@ main(void)
 		close(ps[0]);
 		waitpid(pid, &st3, 0);
 	}
+
+	procself();
+	closerange();
+	scmrights();
 
 	/* The descriptor limit. */
 	{
