@@ -62,9 +62,10 @@ LAB_ATF_PROGS	+= domu_net domu_net2 domu_netops
 LAB_ATF_PROGS	+= domu_vfs_ktests domu_xsutils
 # HVM guests (group "hvm", one Xen boot): ktest=* as HVM, the callback
 # vector, the old-Xen fallbacks down to xenpci(4)'s PCI INTx, a PV disk and
-# vif after the unplug, xl shutdown/reboot.
+# vif after the unplug, xl shutdown/reboot, then kernel-noxen with
+# xenhvm.ko (hvm_kld).
 LAB_ATF_PROGS	+= hvm_ktests hvm_callback_ktests hvm_fallback_ktests hvm_net \
-		   hvm_control
+		   hvm_control hvm_kld
 LAB_ATF_FILES	:= $(addprefix $(LAB_TESTS_OUT)/,$(LAB_ATF_PROGS) Kyuafile lab-atf.subr \
 		   ktest.subr)
 
