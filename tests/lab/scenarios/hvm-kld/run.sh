@@ -21,56 +21,26 @@ printf '\0\0' >/tmp/sercon-port
 dd if=/dev/zero of=$DEV bs=65536 2>/dev/null
 net_netback >"$LAB_OUT/netback.txt"
 net_setup || { net_result dom0_bridge "fail: could not set up the bridges"; exit 1; }
-$NET_BIN/udpecho server -i xenbr0 -t 6000 -T 180000 >"$LAB_OUT/dom0-echo-server.txt" 2>&1 &
+$NET_BIN/udpecho server -i xenbr0 -t 6000 -T 300000 >"$LAB_OUT/dom0-echo-server.txt" 2>&1 &
 srv=$!
-lab-domu "$name" "$LAB_SCEN/xl.cfg" 185 '^(\([a-z0-9]+\) )?(\[[ 0-9.]+\] )?KTEST-SUMMARY' 10 &
+lab-domu "$name" "$LAB_SCEN/xl.cfg" 240 '^(\([a-z0-9]+\) )?(\[[ 0-9.]+\] )?KTEST-SUMMARY' 10 &
 ldpid=$!
 domid=
 if ! wait_until 30 have_domid; then
 	net_result vif_connected "fail: no domain $name 30 s after xl create"
-elif ! wait_until 90 net_vif_connected "$domid" 0; then
+elif ! wait_until 150 net_vif_connected "$domid" 0; then
 	net_snapshot "$domid"
-	net_result vif_connected "fail: vif $domid/0 not Connected at both ends in 90 s (front state '$(xenstore-read /local/domain/$domid/device/vif/0/state 2>&1)', back '$(xenstore-read /local/domain/0/backend/vif/$domid/0/state 2>&1)')"
+	net_result vif_connected "fail: vif $domid/0 not Connected at both ends in 150 s (front state '$(xenstore-read /local/domain/$domid/device/vif/0/state 2>&1)', back '$(xenstore-read /local/domain/0/backend/vif/$domid/0/state 2>&1)')"
 else
 	net_snapshot "$domid"
 	net_result vif_connected "pass front $(xenstore-read /local/domain/$domid/device/vif/0/state) back $(xenstore-read /local/domain/0/backend/vif/$domid/0/state)"
 fi
-if [ -z "$domid" ]; then
-	:
-elif ! net_wait_log "$name" 'NETLAB-ECHO-SERVER-READY|KTEST-SUMMARY' 150 "$ldpid" ||
-    ! net_has_log "$name" 'NETLAB-ECHO-SERVER-READY' ""; then
-	net_result dom0_ping "fail: the guest's netlab_echo_server never said ready"
-else
-	if p=$(net_ping $guest); then
-		net_result dom0_ping "pass $p"
-	else
-		net_result dom0_ping "fail: $p"
-	fi
-	l=$($NET_BIN/udpecho client -h $guest -i xenbr0 2>&1 | tee "$LAB_OUT/dom0-echo-client.txt" | tail -n 1)
-	case $l in
-	*result=pass*) net_result dom0_echo "pass ${l#UDPECHO-CLIENT }" ;;
-	*) net_result dom0_echo "fail: ${l:-no output}" ;;
-	esac
-fi
+[ -n "$domid" ] && net_peer_checks "$name" $guest "$ldpid" 200
 wait "$ldpid"
 lrc=$?
 cp /var/log/xen/qemu-dm-$name.log "$LAB_OUT/qemu-dm.log" 2>/dev/null
-kill "$srv" 2>/dev/null
-wait "$srv"
-l=$(tail -n 1 "$LAB_OUT/dom0-echo-server.txt")
-case $l in
-*result=pass*) net_result dom0_echo_server "pass ${l#UDPECHO-SERVER }" ;;
-*) net_result dom0_echo_server "fail: ${l:-no output}" ;;
-esac
-size=$(blockdev --getsize64 $DEV 2>/dev/null)
-nblk=$((${size:-0} / BS))
-if [ "$nblk" -lt 1 ]; then
-	net_result dom0_disk_blocks "fail: $DEV has size '$size'"
-elif w=$(check_written 0 "$nblk" $RUNID); then
-	net_result dom0_disk_blocks "pass every 61st of $nblk blocks of $DEV and both ends carry their number and run id"
-else
-	net_result dom0_disk_blocks "fail: $w"
-fi
+net_server_verdict "$srv"
+net_result dom0_disk_blocks "$(written_verdict $RUNID)"
 
 # Guest B: idle, then xl shutdown.
 name=hvm-kld-idle
