@@ -1,6 +1,6 @@
 #! /usr/bin/env atf-sh
 # kernel-noxen (no Xen code linked) with xenhvm.ko as an HVM guest
-# (scenario hvm-kld, group hvm): xl's ramdisk= hands the module over as a
+# (scenario hvm-kld, group kld; not in make test yet, see docs/lab.md): xl's ramdisk= hands the module over as a
 # Multiboot module, kld(4) links it, and the module finds Xen, attaches to
 # the platform PCI device, unplugs the emulated disk and NIC and brings up
 # the Xen layer and the PV drivers.  Each selected ktest (the module's,
@@ -21,11 +21,11 @@ KT_NAMES=$(lab_top)/build/tests/kld/native_xenhvm.ktests
 KT_FILTER='^(kld_.*|xen_.*|xenpci_.*|xenstore_.*|xencons_.*|xenbus_front_.*|gnttab_.*|xbd_integrity|xn_connected|netlab_.*)$'
 
 kt_boot() {
-	lab_step_log hvm "$STEP" "$1"
+	lab_step_log kld "$STEP" "$1"
 }
 
 kt_check_exit() {
-	[ "$1" = 0 ] || atf_fail "hvm_kld: $(lab_step_reason hvm "$STEP")"
+	[ "$1" = 0 ] || atf_fail "hvm_kld: $(lab_step_reason kld "$STEP")"
 }
 
 # kld_line REGEX WHAT: the guest's console has a line matching REGEX.
@@ -39,7 +39,7 @@ kld_line() {
 }
 
 kld_check() {
-	lab_verdict hvm "$STEP" net.txt guest-hvm-kld.log "$@"
+	lab_verdict kld "$STEP" net.txt guest-hvm-kld.log "$@"
 }
 
 atf_test_case module_finds_xen
