@@ -20,6 +20,11 @@ struct xen_guest_info {
 	uint64_t	tsc_khz;	/* from CPUID, 0 if not given */
 	bool		tsc_emulated;	/* Xen intercepts RDTSC */
 	u_int		tsc_mode;	/* the domain's tsc_mode */
+	/*
+	 * Found by xenhvm.ko's probe, after the boot: the memory map and the
+	 * early delay stayed the firmware's and the TSC's.
+	 */
+	bool		late;
 };
 
 extern struct xen_guest_info	xen_guest;

@@ -129,8 +129,8 @@ xen_early_clock_init(void)
 	init_ops.early_delay = xen_pvclock_delay;
 }
 
-static bool
-xen_probe(struct bootinfo *bi)
+bool
+xen_guest_detect(const struct bootinfo *bi)
 {
 	u_int regs[4], max_leaf = 0;
 
@@ -159,7 +159,12 @@ xen_probe(struct bootinfo *bi)
 		xen_guest.tsc_emulated = (regs[0] & 1) != 0;
 		xen_guest.tsc_mode = regs[1];
 	}
+	return (true);
+}
 
+void
+xen_guest_hooks_install(void)
+{
 	cons_register(&xen_early_cons);
 	printf("Xen %u.%u detected (CPUID base %#x), %s %s, hypercall page %s\n",
 	    xen_guest.version_major, xen_guest.version_minor,
@@ -167,13 +172,22 @@ xen_probe(struct bootinfo *bi)
 	    xen_guest.initial_domain ? "dom0" : "domU",
 	    xen_guest.hypercall_page_ok ? "installed" : "NOT written by Xen");
 
-	init_ops.parse_memmap = xen_parse_memmap;
 	/* Kept for an HVM guest whose upcall is the PCI INTx (xen_apic_intx.c). */
 	xen_native_apic_ops = apic_ops;
 	apic_ops = xen_apic_ops;
 	cpu_ops = xen_cpu_ops;
 	power_ops.poweroff = xen_poweroff;
 	power_ops.reboot = xen_reboot;
+}
+
+static bool
+xen_probe(struct bootinfo *bi)
+{
+	if (!xen_guest_detect(bi))
+		return (false);
+	xen_guest_hooks_install();
+	/* What only a probe this early can still change. */
+	init_ops.parse_memmap = xen_parse_memmap;
 	init_ops.early_clock_source_init = xen_early_clock_init;
 	if (xen_guest.tsc_khz != 0)
 		init_ops.tsc_freq = xen_tsc_freq;

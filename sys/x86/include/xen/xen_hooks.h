@@ -2,13 +2,24 @@
  * SPDX-License-Identifier: BSD-2-Clause
  *
  * The Xen implementations of the machine hooks, installed by the early Xen
- * probe (sys/x86/xen/xen_early.c).
+ * probe (sys/x86/xen/xen_early.c) or by xenhvm.ko's late one.
  */
 #ifndef _X86_XEN_XEN_HOOKS_H_
 #define _X86_XEN_XEN_HOOKS_H_
 
+#include <sys/types.h>
+
 struct bootinfo;
 struct memmap;
+
+/*
+ * The probe's two halves, shared by the early probe and xenhvm.ko's late
+ * one: Xen found by CPUID (the xen_guest fields, the HVM test, the
+ * hypercall page; false if not on Xen), then the port 0xe9 console and
+ * the apic_ops, cpu_ops and power_ops of a guest on Xen.
+ */
+bool	xen_guest_detect(const struct bootinfo *bi);
+void	xen_guest_hooks_install(void);
 
 /* init_ops.parse_memmap: the pseudo-physical map from XENMEM_memory_map. */
 int	xen_parse_memmap(struct bootinfo *, struct memmap *);
@@ -16,7 +27,6 @@ int	xen_parse_memmap(struct bootinfo *, struct memmap *);
 extern int	xen_memmap_entries;
 
 /* Guest-physical pages in a memory-map hole, for Xen to map into. */
-#include <sys/types.h>
 vm_paddr_t	xen_hole_alloc(u_long npages);
 /* Maps shared_info into a hole (once; later calls do nothing). */
 int	xen_shared_info_map(void);
