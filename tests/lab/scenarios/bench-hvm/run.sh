@@ -11,6 +11,7 @@
 : "${LAB_OUT:=/tmp/lab-out/bench-hvm}"
 mkdir -p "$LAB_OUT"
 . /lab/bin/lab-lib
+. /lab/bin/blk-lib
 . /lab/bin/net-lib
 printf '\0\0' >/tmp/sercon-port
 n=${LAB_BENCH_N:-3}
@@ -24,13 +25,7 @@ done
 DEV=/dev/ram4
 ms=${LAB_BENCH_IO_MS:-3000}
 specs="op=write,bs=1m,time=$ms;op=read,bs=1m,time=$ms;pattern=rand,bs=4k,qd=1,time=$ms;pattern=rand,bs=4k,qd=32,time=$ms"
-iot=
-old_ifs=$IFS
-IFS=';'
-for s in $specs; do
-	iot="${iot:+$iot;}disk=xbd0,$s"
-done
-IFS=$old_ifs
+iot=$(blk_iotool_arg xbd0 "$specs")
 # shellcheck disable=SC2034 # net_bench_guest's
 NB_SIZES="64 1472" NB_MS=$ms
 acts="recv:2"
