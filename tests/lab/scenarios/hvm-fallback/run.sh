@@ -27,17 +27,22 @@ esac
 printf '\0\0' >/tmp/sercon-port
 lab-domu "$step" "$LAB_SCEN/xl.cfg" "${LAB_GUEST_TIMEOUT:-80}" '^(\([a-z0-9]+\) )?(\[[ 0-9.]+\] )?KTEST-SUMMARY' 10 &
 ldpid=$!
-# The ktests run long after the upcall and the event-channel ABI are set
-# up (the FIFO ABI starts only at the guest's EVTCHNOP_init_control, so an
-# earlier look would see 2-level ports whatever the guest does).
-if ! net_wait_log "$step" '(^|[) ])KTEST[ -]' 60 "$ldpid"; then
-	verdict xen_callback_via "fail: no KTEST line from the guest to look at Xen's view by"
-	verdict xen_evtchn_2level "fail: no KTEST line from the guest to look at Xen's view by"
-else
+# Look once the guest's xenstore is up: long after its upcall and
+# event-channel ABI are set up (the FIFO ABI starts only at the guest's
+# EVTCHNOP_init_control, so an earlier look would see 2-level ports
+# whatever the guest does), and before its ktests end and it powers off.
+domid=
+if net_wait_log "$step" 'xenstore0: ring|(^|[) ])KTEST[ -]' 60 "$ldpid"; then
 	domid=$(xl domid "$step" 2>/dev/null)
+fi
+if [ -z "$domid" ]; then
+	verdict xen_callback_via "fail: the guest's xenstore never came up to look at Xen's view by"
+	verdict xen_evtchn_2level "fail: the guest's xenstore never came up to look at Xen's view by"
+else
+	hvm_xen_view "$domid" "$LAB_OUT/xen-view-dump.txt"
 	slot=$(hvm_platform_slot "$domid" "$LAB_OUT/qemu-info-pci.txt")
-	if ! hvm_xen_view "$domid" "$LAB_OUT/xen-view-dump.txt"; then
-		verdict xen_callback_via "fail: no 'I'/'e' dump of domain $domid in xl dmesg"
+	if [ ! -s "$LAB_OUT/xen-view-dump.txt" ]; then
+		verdict xen_callback_via "fail: no 'I'/'e' dump of domain $domid in xl dmesg (xl list: $(xl list "$domid" 2>&1 | tail -n 1))"
 		verdict xen_evtchn_2level "fail: no 'I'/'e' dump of domain $domid in xl dmesg"
 	else
 		cv=$(hvm_callback_via "$LAB_OUT/xen-view-dump.txt")
@@ -66,7 +71,7 @@ else
 		case $abi in
 		2l*) verdict xen_evtchn_2level "pass all ${abi#2l } ports of domain $domid print as 2-level ports" ;;
 		fifo*) verdict xen_evtchn_2level "fail: FIFO event channels: $abi (ports, FIFO ones)" ;;
-		*) verdict xen_evtchn_2level "fail: no port of domain $domid in Xen's 'e' dump" ;;
+		*) verdict xen_evtchn_2level "fail: no port of domain $domid in Xen's 'e' dump (xl list: $(xl list "$domid" 2>&1 | tail -n 1))" ;;
 		esac
 	fi
 fi
