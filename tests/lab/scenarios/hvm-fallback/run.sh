@@ -17,6 +17,14 @@ verdict() {
 	echo "$1 $2" >>"$res"
 	echo "LAB-HVM-RESULT $1 $2"
 }
+# The platform device's slot and pin from the device model.  xl's QMP
+# connection once failed with ENOENT on its socket while the guest ran on:
+# asked again (wait_until) while the domain lives.
+# shellcheck disable=SC2317 # called through wait_until
+have_slot() {
+	slot=$(hvm_platform_slot "$domid" "$LAB_OUT/qemu-info-pci.txt")
+	[ -n "$slot" ] || ! xl list "$domid" >/dev/null 2>&1
+}
 # What the step's xen.refuse= leaves (scenario.conf): the PCI INTx of the
 # platform device (Xen's type 2) or the callback vector (3), on 2-level
 # event channels either way.
@@ -40,7 +48,8 @@ if [ -z "$domid" ]; then
 	verdict xen_evtchn_2level "fail: the guest's xenstore never came up to look at Xen's view by"
 else
 	hvm_xen_view "$domid" "$LAB_OUT/xen-view-dump.txt"
-	slot=$(hvm_platform_slot "$domid" "$LAB_OUT/qemu-info-pci.txt")
+	slot=
+	wait_until 10 have_slot
 	if [ ! -s "$LAB_OUT/xen-view-dump.txt" ]; then
 		verdict xen_callback_via "fail: no 'I'/'e' dump of domain $domid in xl dmesg (xl list: $(xl list "$domid" 2>&1 | tail -n 1))"
 		verdict xen_evtchn_2level "fail: no 'I'/'e' dump of domain $domid in xl dmesg"
