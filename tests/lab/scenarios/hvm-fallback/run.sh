@@ -17,9 +17,15 @@ verdict() {
 	echo "$1 $2" >>"$res"
 	echo "LAB-HVM-RESULT $1 $2"
 }
-# The platform device's slot and pin from the device model.  xl's QMP
-# connection once failed with ENOENT on its socket while the guest ran on:
-# asked again (wait_until) while the domain lives.
+# shellcheck disable=SC2317 # called through wait_until
+have_domid() {
+	domid=$(xl domid "$step" 2>/dev/null)
+	[ -n "$domid" ]
+}
+# The platform device's slot and pin from the device model, asked as soon
+# as the domain exists (the device model may still be starting: asked
+# again while the domain lives); later, a guest with few ktests can be
+# gone before xl reaches its device model.
 # shellcheck disable=SC2317 # called through wait_until
 have_slot() {
 	slot=$(hvm_platform_slot "$domid" "$LAB_OUT/qemu-info-pci.txt")
@@ -40,16 +46,14 @@ ldpid=$!
 # EVTCHNOP_init_control, so an earlier look would see 2-level ports
 # whatever the guest does), and before its ktests end and it powers off.
 domid=
-if net_wait_log "$step" 'xenstore0: ring|(^|[) ])KTEST[ -]' 60 "$ldpid"; then
-	domid=$(xl domid "$step" 2>/dev/null)
-fi
-if [ -z "$domid" ]; then
+slot=
+wait_until 30 have_domid && wait_until 30 have_slot
+if ! net_wait_log "$step" 'xenstore0: ring|(^|[) ])KTEST[ -]' 60 "$ldpid" ||
+    [ -z "$domid" ]; then
 	verdict xen_callback_via "fail: the guest's xenstore never came up to look at Xen's view by"
 	verdict xen_evtchn_2level "fail: the guest's xenstore never came up to look at Xen's view by"
 else
 	hvm_xen_view "$domid" "$LAB_OUT/xen-view-dump.txt"
-	slot=
-	wait_until 10 have_slot
 	if [ ! -s "$LAB_OUT/xen-view-dump.txt" ]; then
 		verdict xen_callback_via "fail: no 'I'/'e' dump of domain $domid in xl dmesg (xl list: $(xl list "$domid" 2>&1 | tail -n 1))"
 		verdict xen_evtchn_2level "fail: no 'I'/'e' dump of domain $domid in xl dmesg"
