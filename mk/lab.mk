@@ -155,6 +155,8 @@ BENCH_N		?= 5
 bench-boot: $(LAB_TK_OUT)/kernel
 	bench/boot/run -n $(BENCH_N) -k $(LAB_KERNEL)
 
-# Our kernel as HVM beside PVH: boot times in one lab run (not in make test).
+# Our kernel as HVM beside PVH in one lab run (not in make test): boot
+# times (BENCH_HVM_N boots each), then BENCH_HVM_IO_N rounds of the disk
+# and net figures of bench-blk and bench-net.
 bench-hvm: $(LAB_TK_OUT)/kernel
-	bench/hvm/run -n $(or $(BENCH_HVM_N),3) -k $(LAB_KERNEL)
+	bench/hvm/run -n $(or $(BENCH_HVM_N),3) -i $(or $(BENCH_HVM_IO_N),1) -k $(LAB_KERNEL)

@@ -41,6 +41,9 @@ BENCH_NET_MS	?= 3000
 bench-net: $(BUILD)/kernel $(NETLAB_TOOLS) $(NETLAB_OVL)
 	bench/net/run -n $(BENCH_NET_N) -k $(BUILD)/kernel -m $(BENCH_NET_MS)
 
+# bench-hvm (mk/lab.mk) measures our netfront too: dom0's netbench.
+bench-hvm: $(BUILD)/kernel $(BUILD)/bin/netbench
+
 # tests/netlab: the tools against the host's Linux stack (netns + veth).
 NETLAB_TESTS_OUT := $(BUILD)/tests/netlab
 $(NETLAB_TESTS_OUT)/netlab_tools: tests/netlab/netlab_tools.sh

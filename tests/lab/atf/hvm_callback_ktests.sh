@@ -19,6 +19,10 @@ kt_check_exit() {
 	[ "$1" = 0 ] || atf_fail "hvm_callback: $(lab_step_reason hvm hvm-callback)"
 }
 
+lab_hvm_view_cases hvm-callback "the callback vector (type 3 in Xen)"
+
 atf_init_test_cases() {
 	kt_init_test_cases
+	atf_add_test_case xen_callback_via
+	atf_add_test_case xen_evtchn_2level
 }

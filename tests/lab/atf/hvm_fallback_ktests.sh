@@ -20,6 +20,10 @@ kt_check_exit() {
 	[ "$1" = 0 ] || atf_fail "hvm_fallback: $(lab_step_reason hvm hvm-fallback)"
 }
 
+lab_hvm_view_cases hvm-fallback "the platform device's PCI INTx (type 2 in Xen, device = its slot in the device model's info pci, INTA)"
+
 atf_init_test_cases() {
 	kt_init_test_cases
+	atf_add_test_case xen_callback_via
+	atf_add_test_case xen_evtchn_2level
 }

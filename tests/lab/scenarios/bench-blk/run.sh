@@ -8,6 +8,7 @@
 : "${LAB_OUT:=/tmp/lab-out/bench-blk}"
 mkdir -p "$LAB_OUT"
 . /lab/bin/lab-lib
+. /lab/bin/blk-lib
 DEV=/dev/ram4
 ms=${LAB_BLKBENCH_MS:-3000}
 specs=${LAB_BLKBENCH_SPECS:-op=write,bs=1m,time=$ms;op=read,bs=1m,time=$ms;pattern=rand,bs=4k,qd=1,time=$ms;pattern=rand,bs=4k,qd=32,time=$ms}
@@ -21,13 +22,7 @@ done >"$LAB_OUT/blkback.txt"
 echo "disk=$DEV bytes=$(blockdev --getsize64 $DEV 2>/dev/null)" >>"$LAB_OUT/blkback.txt"
 echo "specs=$specs" >>"$LAB_OUT/blkback.txt"
 
-iot=
-old_ifs=$IFS
-IFS=';'
-for s in $specs; do
-	iot="${iot:+$iot;}disk=xbd0,$s"
-done
-IFS=$old_ifs
+iot=$(blk_iotool_arg xbd0 "$specs")
 
 # Alternate the sides, N rounds (LAB_BLKBENCH_N, default 3), so that drift
 # on this shared host hits both alike; the Linux side's diagnostic run

@@ -32,44 +32,16 @@ sed -e "s|@NETBENCH@|ip=10.0.0.2/24,10.0.0.1 netbench.peer=10.0.0.1 netbench=$ac
 sed -e "s|@RAMDISK@|$rd|" -e "s|@ACTS@|$acts_linux|" "$LAB_SCEN/linux.cfg" \
     >/tmp/bench-net-linux.cfg
 rc=0
+# shellcheck disable=SC2034 # net_bench_guest's
+NB_SIZES=$sizes NB_MS=$ms
 # one SIDE ROUND: one guest's run.
 one() {
-	side=$1 i=$2
-	name=bench-net-$side-$i
-	case $side in
-	ours) ip=10.0.0.2 ready='NETBENCH-(RECV-READY|DONE)' done_re='NETBENCH-DONE' ;;
-	linux) ip=10.0.0.3 ready='LAB-LINUX-NET-(UP|DONE)' done_re='LAB-LINUX-NET-DONE' ;;
+	case $1 in
+	ours) set -- "$@" 10.0.0.2 'NETBENCH-(RECV-READY|DONE)' 'NETBENCH-DONE' ;;
+	linux) set -- "$@" 10.0.0.3 'LAB-LINUX-NET-(UP|DONE)' 'LAB-LINUX-NET-DONE' ;;
 	esac
-	rpid=
-	lab-domu "$name" "/tmp/bench-net-$side.cfg" 200 "$done_re" 5 &
-	lpid=$!
-	if net_wait_log "$name" "$ready" 150 "$lpid" &&
-	    ! net_has_log "$name" "$done_re" ""; then
-		domid=$(xl domid "$name")
-		$NET_BIN/netbench count -c "vif$domid.0" \
-		    -r "$nr" -S "$(echo $sizes | tr ' ' ,)" -T 240000 \
-		    >"$LAB_OUT/dom0-recv-$side-$i.txt" 2>&1 &
-		rpid=$!
-		# ARP both ways before the clock starts.
-		net_ping $ip 2 >"$LAB_OUT/dom0-ping-$side-$i.txt"
-		net_snapshot "$domid"
-		cp "$LAB_OUT/xenstore-vif-front.txt" "$LAB_OUT/xenstore-vif-front-$side.txt"
-		cp "$LAB_OUT/xenstore-vif-back.txt" "$LAB_OUT/xenstore-vif-back-$side.txt"
-		for s in $sizes; do
-			$NET_BIN/netbench send -h $ip -s "$s" -t "$ms" >>"$LAB_OUT/dom0-send-$side-$i.txt" 2>&1
-			sleep 0.3
-		done
-	else
-		echo "LAB-NETBENCH-ERROR $name: its sink never said ready"
-		rc=1
-	fi
-	wait "$lpid" || rc=1
-	# The counter stops when its rounds are done or the vif is gone; on
-	# SIGTERM it prints the round under way.
-	[ -n "$rpid" ] || return
-	wait_until 10 sh -c "! kill -0 $rpid 2>/dev/null"
-	kill "$rpid" 2>/dev/null
-	wait "$rpid"
+	net_bench_guest "bench-net-$1-$2" "/tmp/bench-net-$1.cfg" "$3" "$4" "$5" \
+	    "$1-$2" || rc=1
 }
 i=1
 while [ $i -le "$n" ]; do
