@@ -14,21 +14,7 @@ KT_SCENARIO=drv_blk
 KT_NAMES=$(lab_ktests)
 KT_FILTER='^blkback_lab_serve$'
 
-kt_boot() {
-	lab_step_log drv "$STEP" "$1"
-}
-
-kt_check_exit() {
-	[ "$1" = 0 ] || atf_fail "drv_blk: $(lab_step_reason drv "$STEP")"
-}
-
-# CASE description: one verdict of drvblk.txt.
-drv_case() {
-	eval "atf_test_case $1
-	$1_head() { atf_set descr \"$2\"; atf_set timeout 900; }
-	$1_body() { drv_check $1; }
-	atf_add_test_case $1"
-}
+lab_kt_step drv "$STEP"
 
 drv_check() {
 	[ -f "$(lab_top)/build/kernel" ] ||
@@ -38,22 +24,22 @@ drv_check() {
 
 atf_init_test_cases() {
 	kt_init_test_cases
-	drv_case drv_boot "Our kernel boots as driver domain and its ktest says ready"
-	drv_case idle_before "Before any guest: no blkback device, ring map, port, thread or buffer"
-	drv_case first_attach "xl block-attach of xvda on our md0 (backend=drv) succeeds"
-	drv_case linux_features "Linux's blkfront connected to our blkback (features it saw)"
-	drv_case linux_write_verify "Linux writes the whole disk (O_DIRECT, fsync) and reads back the same sha256"
-	drv_case linux_discard "Linux's discard of the last MiB reads back as zeroes"
-	drv_case backend_bytes "Our sha256 of md0, read through disk(9), equals what Linux wrote"
-	drv_case backend_connected "While connected: one device, a port per queue, rings mapped, indirect, flush and discard requests counted"
-	drv_case block_detach "xl block-detach completes and our backend directory goes"
-	drv_case linux_detach "Linux sees xvda go"
-	drv_case idle_after_detach "After the detach: nothing held by blkback"
-	drv_case block_attach "xl block-attach again succeeds"
-	drv_case linux_reattach "After the re-attach Linux reads back what it wrote"
-	drv_case linux_io_after_reattach "After the re-attach a new write reads back"
-	drv_case linux_done "The Linux guest finishes all its checks clean"
-	drv_case idle_after_guest "After the guest is gone: nothing held by blkback"
-	drv_case memory_steady "Free pages after the second cycle within 4 of the first"
-	drv_case no_leaks "Grant maps, bound event channels and live malloc allocations (the whole kernel's) equal before the guest attaches and after it is gone"
+	lab_case drv_boot "Our kernel boots as driver domain and its ktest says ready" drv_check
+	lab_case idle_before "Before any guest: no blkback device, ring map, port, thread or buffer" drv_check
+	lab_case first_attach "xl block-attach of xvda on our md0 (backend=drv) succeeds" drv_check
+	lab_case linux_features "Linux's blkfront connected to our blkback (features it saw)" drv_check
+	lab_case linux_write_verify "Linux writes the whole disk (O_DIRECT, fsync) and reads back the same sha256" drv_check
+	lab_case linux_discard "Linux's discard of the last MiB reads back as zeroes" drv_check
+	lab_case backend_bytes "Our sha256 of md0, read through disk(9), equals what Linux wrote" drv_check
+	lab_case backend_connected "While connected: one device, a port per queue, rings mapped, indirect, flush and discard requests counted" drv_check
+	lab_case block_detach "xl block-detach completes and our backend directory goes" drv_check
+	lab_case linux_detach "Linux sees xvda go" drv_check
+	lab_case idle_after_detach "After the detach: nothing held by blkback" drv_check
+	lab_case block_attach "xl block-attach again succeeds" drv_check
+	lab_case linux_reattach "After the re-attach Linux reads back what it wrote" drv_check
+	lab_case linux_io_after_reattach "After the re-attach a new write reads back" drv_check
+	lab_case linux_done "The Linux guest finishes all its checks clean" drv_check
+	lab_case idle_after_guest "After the guest is gone: nothing held by blkback" drv_check
+	lab_case memory_steady "Free pages after the second cycle within 4 of the first" drv_check
+	lab_case no_leaks "Grant maps, bound event channels and live malloc allocations (the whole kernel's) equal before the guest attaches and after it is gone" drv_check
 }

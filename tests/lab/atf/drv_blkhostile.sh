@@ -13,14 +13,6 @@
 
 STEP=drv-blkhostile
 
-# CASE description: one verdict of drvblk.txt.
-drv_case() {
-	eval "atf_test_case $1
-	$1_head() { atf_set descr \"$2\"; atf_set timeout 900; }
-	$1_body() { drv_check $1; }
-	atf_add_test_case $1"
-}
-
 drv_check() {
 	[ -f "$(lab_top)/build/kernel" ] ||
 	    atf_skip "our kernel (build/kernel) is not built; the test kernel has no blkback"
@@ -29,16 +21,16 @@ drv_check() {
 }
 
 atf_init_test_cases() {
-	drv_case hostile_kinds "Our blkback answers each of ten malformed request kinds with an error"
-	drv_case hostile_storm "After 200000 notifications in a row a plain read still completes"
-	drv_case hostile_disconnected "A request index past the ring: the hostile vbd's backend goes Closing/Closed (dom0 reads xenstore)"
-	drv_case linux_stays_connected "Meanwhile the Linux guest's vbd on the same blkback stays Connected at both ends"
-	drv_case hostile_ktest "ktest xbd_hostile passes in the hostile domU"
-	drv_case hostile_counted "blkback counted the rejects and the protocol error; the hostile device went with its domain"
-	drv_case hostile_linux_bytes "The Linux guest's disk is untouched by the hostile run (our sha256 of md0)"
-	drv_case linux_reattach "After detach / re-attach the Linux guest reads back what it wrote"
-	drv_case linux_io_after_reattach "After the re-attach a new write reads back"
-	drv_case linux_done "The Linux guest finishes all its checks clean"
-	drv_case idle_after_guest "After every guest is gone: nothing held by blkback"
-	drv_case no_leaks "Grant maps, bound event channels and live malloc allocations equal before the guests and after"
+	lab_case hostile_kinds "Our blkback answers each of ten malformed request kinds with an error" drv_check
+	lab_case hostile_storm "After 200000 notifications in a row a plain read still completes" drv_check
+	lab_case hostile_disconnected "A request index past the ring: the hostile vbd's backend goes Closing/Closed (dom0 reads xenstore)" drv_check
+	lab_case linux_stays_connected "Meanwhile the Linux guest's vbd on the same blkback stays Connected at both ends" drv_check
+	lab_case hostile_ktest "ktest xbd_hostile passes in the hostile domU" drv_check
+	lab_case hostile_counted "blkback counted the rejects and the protocol error; the hostile device went with its domain" drv_check
+	lab_case hostile_linux_bytes "The Linux guest's disk is untouched by the hostile run (our sha256 of md0)" drv_check
+	lab_case linux_reattach "After detach / re-attach the Linux guest reads back what it wrote" drv_check
+	lab_case linux_io_after_reattach "After the re-attach a new write reads back" drv_check
+	lab_case linux_done "The Linux guest finishes all its checks clean" drv_check
+	lab_case idle_after_guest "After every guest is gone: nothing held by blkback" drv_check
+	lab_case no_leaks "Grant maps, bound event channels and live malloc allocations equal before the guests and after" drv_check
 }

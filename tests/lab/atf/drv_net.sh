@@ -14,21 +14,7 @@ KT_SCENARIO=drv_net
 KT_NAMES=$(lab_ktests)
 KT_FILTER='^(netback_drv_.*|netlab_ping|netlab_echo_client)$'
 
-kt_boot() {
-	lab_step_log drv "$STEP" "$1"
-}
-
-kt_check_exit() {
-	[ "$1" = 0 ] || atf_fail "drv_net: $(lab_step_reason drv "$STEP")"
-}
-
-# CASE description: one verdict of net.txt.
-drv_case() {
-	eval "atf_test_case $1
-	$1_head() { atf_set descr \"$2\"; atf_set timeout 900; }
-	$1_body() { drv_check $1; }
-	atf_add_test_case $1"
-}
+lab_kt_step drv "$STEP"
 
 drv_check() {
 	[ -f "$(lab_top)/build/kernel" ] ||
@@ -38,14 +24,14 @@ drv_check() {
 
 atf_init_test_cases() {
 	kt_init_test_cases
-	drv_case drv_up "Our kernel boots as network driver domain and waits for its guest"
-	drv_case linux_ping_us "The Linux guest pings our stack through our netback and bridge"
-	drv_case drv_traffic "Our side counts the guest's traffic"
-	drv_case detach "xl network-detach succeeds"
-	drv_case drv_detached "Our side sees the vif go and gives its resources back"
-	drv_case attach "xl network-attach succeeds"
-	drv_case traffic_resumes "Traffic resumes on the re-attached vif"
-	drv_case guest_to_guest_ping "A second Linux guest pings the first through our bridge"
-	drv_case drv_pair "Our side saw both vifs on the bridge"
-	drv_case linux_echo_server "The guest's UDP echo server answered our client intact"
+	lab_case drv_up "Our kernel boots as network driver domain and waits for its guest" drv_check
+	lab_case linux_ping_us "The Linux guest pings our stack through our netback and bridge" drv_check
+	lab_case drv_traffic "Our side counts the guest's traffic" drv_check
+	lab_case detach "xl network-detach succeeds" drv_check
+	lab_case drv_detached "Our side sees the vif go and gives its resources back" drv_check
+	lab_case attach "xl network-attach succeeds" drv_check
+	lab_case traffic_resumes "Traffic resumes on the re-attached vif" drv_check
+	lab_case guest_to_guest_ping "A second Linux guest pings the first through our bridge" drv_check
+	lab_case drv_pair "Our side saw both vifs on the bridge" drv_check
+	lab_case linux_echo_server "The guest's UDP echo server answered our client intact" drv_check
 }
