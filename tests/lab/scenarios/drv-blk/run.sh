@@ -138,7 +138,11 @@ hostile_phase() {
 	wait_until 140 hdone
 	hid=$(xl domid $hname 2>/dev/null)
 	hbe=/local/domain/$drvid/backend/vbd/$hid/$DEVID
-	hst=$(xenstore-read "$hbe/state" 2>/dev/null || echo gone)
+	if [ -n "$hid" ]; then
+		hst=$(xenstore-read "$hbe/state" 2>/dev/null || echo gone)
+	else
+		hst="unknown (no domid for $hname)"
+	fi
 	lbe=/local/domain/$drvid/backend/vbd/$lid/$DEVID
 	lst=$(xenstore-read "$lbe/state" 2>/dev/null)
 	lfe=$(xenstore-read "/local/domain/$lid/device/vbd/$DEVID/state" 2>/dev/null)
