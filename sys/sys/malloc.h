@@ -42,5 +42,7 @@ void	*realloc(void *addr, size_t size, struct malloc_type *type, int flags);
 void	free(void *addr, struct malloc_type *type);
 /* Usable size of an allocation (>= the size asked for). */
 size_t	malloc_usable_size(const void *addr);
+/* Live allocations and their bytes, summed over every type (leak checks). */
+void	malloc_totals(u_long *inuse, u_long *memuse);
 
 #endif /* !_SYS_MALLOC_H_ */

@@ -68,6 +68,7 @@ static struct evtchn_binding	**port_table;
 static u_int			port_max;
 static struct mtx		evtchn_lock;	/* port_table, binding cpu */
 static uint64_t			evtchn_stray;	/* events no binding took */
+static u_int			evtchn_nbound;	/* under evtchn_lock */
 /*
  * Unbound ports Xen still held queued when they were unbound: closed later
  * (at the next bind or unbind) once the scan has popped them.  Until then
@@ -176,6 +177,10 @@ evtchn_table_set(evtchn_port_t port, struct evtchn_binding *b)
 	    ("evtchn: port %u %s", port, b == NULL ? "not bound" :
 	    "bound twice"));
 	__atomic_store_n(&port_table[port], b, __ATOMIC_RELEASE);
+	if (b != NULL)
+		evtchn_nbound++;
+	else
+		evtchn_nbound--;
 }
 
 /* Closes the deferred ports Xen has let go of since (thread context). */
@@ -395,6 +400,17 @@ evtchn_unbind(evtchn_handle_t *hp)
 	abi->clear_pending(b->port);
 	free(b, M_EVTCHN);
 	evtchn_close_deferred();
+}
+
+u_int
+evtchn_bound_count(void)
+{
+	u_int n;
+
+	mtx_lock_spin(&evtchn_lock);
+	n = evtchn_nbound;
+	mtx_unlock_spin(&evtchn_lock);
+	return (n);
 }
 
 uint64_t

@@ -98,6 +98,8 @@ int	gnttab_copy(struct gnttab_copy *ops, u_int n);
  */
 int	gnttab_map(struct gnttab_map_grant_ref *ops, u_int n);
 int	gnttab_unmap(struct gnttab_unmap_grant_ref *ops, u_int n);
+/* Grants mapped by gnttab_map() and not unmapped yet (leak checks). */
+u_int	gnttab_maps_live(void);
 
 /*
  * DMA-like maps.  A map is created for one peer domain and at most maxpages

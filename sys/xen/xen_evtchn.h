@@ -82,5 +82,7 @@ u_int	evtchn_max_ports(void);
 uint64_t evtchn_stray_count(void);
 /* Unbound ports not closed yet because Xen still held them queued. */
 uint64_t evtchn_unclosed_count(void);
+/* Ports bound now, of every kind (leak checks count them before and after). */
+u_int	evtchn_bound_count(void);
 
 #endif /* !_XEN_XEN_EVTCHN_H_ */

@@ -229,12 +229,17 @@ HYPERVISOR_grant_table_op(u_int cmd, void *arg, u_int count)
 	}
 	case GNTTABOP_map_grant_ref:
 	case GNTTABOP_unmap_grant_ref:
-		/* A backend's side: only the batching is observed here. */
+		/*
+		 * A backend's side: the batching is observed, and a map of
+		 * FAKE_GNT_BAD_REF refused as Xen refuses a bad reference.
+		 */
 		for (u_int i = 0; i < count; i++) {
-			if (cmd == GNTTABOP_map_grant_ref)
-				((struct gnttab_map_grant_ref *)arg)[i].status =
-				    GNTST_okay;
-			else
+			if (cmd == GNTTABOP_map_grant_ref) {
+				struct gnttab_map_grant_ref *m = arg;
+
+				m[i].status = m[i].ref == FAKE_GNT_BAD_REF ?
+				    GNTST_bad_gntref : GNTST_okay;
+			} else
 				((struct gnttab_unmap_grant_ref *)arg)[i].status =
 				    GNTST_okay;
 		}

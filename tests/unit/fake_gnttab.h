@@ -18,6 +18,7 @@
 
 #define FAKE_GNT_PEER	3	/* the peer domain */
 #define FAKE_GNT_SELF	7	/* our own domain id */
+#define FAKE_GNT_BAD_REF 0xbadu	/* a peer's ref the fake refuses to map */
 
 /* Resets the fake (max_frames: the domain's limit) and runs gnttab_init(). */
 void	fake_gnt_boot(u_int max_frames, u_int initial_frames);

@@ -306,6 +306,31 @@ KUNIT_TEST(gnttab_map_unmap_batches)
 		KU_ASSERT(m[i].status == 0 && u[i].status == 0, "op %u unsent", i);
 }
 
+/* The live-map count moves by what Xen mapped, not by what was asked. */
+KUNIT_TEST(gnttab_maps_live_counts_what_xen_mapped)
+{
+	struct gnttab_map_grant_ref m[70];
+	struct gnttab_unmap_grant_ref u[70];
+	u_int base, bad = 0;
+
+	fake_gnt_boot(1, 1);
+	base = gnttab_maps_live();
+	memset(m, 0, sizeof(m));
+	memset(u, 0, sizeof(u));
+	/* Refused ones in both batches (64 and 6 ops). */
+	for (u_int i = 0; i < nitems(m); i++) {
+		m[i].ref = i % 12 == 6 ? FAKE_GNT_BAD_REF : i;
+		bad += m[i].ref == FAKE_GNT_BAD_REF;
+	}
+	KU_ASSERT(bad == 6, "%u refused", bad);
+	KU_ASSERT(gnttab_map(m, nitems(m)) == ENOENT, "a refused map not told");
+	KU_ASSERT(gnttab_maps_live() == base + nitems(m) - bad, "live %u, "
+	    "base %u, %zu mapped", gnttab_maps_live(), base, nitems(m) - bad);
+	KU_ASSERT(gnttab_unmap(u, nitems(m) - bad) == 0, "unmap");
+	KU_ASSERT(gnttab_maps_live() == base, "live %u after the unmaps, %u "
+	    "before", gnttab_maps_live(), base);
+}
+
 /* A buffer at an odd offset across three pages: segments and what the peer sees. */
 KUNIT_TEST(gnttab_dmamap_load_odd_offset_across_pages)
 {

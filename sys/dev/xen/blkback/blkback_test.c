@@ -7,7 +7,10 @@
  * disk read through disk(9) (not through blkback, so a check independent
  * of the data path against Linux's own sha256sum) and blkback's counters
  * (ring pages mapped, event channels, threads, buffers, requests by kind)
- * and free pages, before, during and after a detach.  dom0 writes
+ * and free pages, before, during and after a detach, and the whole
+ * kernel's counts a leak would move whoever leaked (grant maps, bound
+ * event channels, live malloc allocations), equal before the guest
+ * attaches and after it is gone.  dom0 writes
  * data/blkback-lab/cmd = "<n> report" or "<n> done"; we answer in
  * data/blkback-lab/reply = "<n> key=value ...".
  */
@@ -24,6 +27,8 @@
 #include <sys/systm.h>
 #include <sys/time.h>
 
+#include <xen/gnttab.h>
+#include <xen/xen_evtchn.h>
 #include <xen/xen_ktest.h>
 #include <xen/xenstore.h>
 
@@ -66,21 +71,25 @@ static int
 lab_report(u_long seq, struct disk *dp, uint8_t *buf)
 {
 	struct blkback_totals t;
-	char hex[65], reply[512];
+	char hex[65], reply[640];
+	u_long m_inuse, m_bytes;
 	int error;
 
 	if ((error = lab_hash(dp, buf, hex)) != 0)
 		return (error);
 	blkback_get_totals(&t);
+	malloc_totals(&m_inuse, &m_bytes);
 	snprintf(reply, sizeof(reply), "%lu sha256=%s devices=%ju connects=%ju "
 	    "queues=%ju ring_maps=%ju evtchns=%ju threads=%ju bufs=%ju "
 	    "requests=%ju rejected=%ju flushes=%ju discards=%ju indirect=%ju "
-	    "proto_errors=%ju free_pages=%lu", seq, hex, (uintmax_t)t.devices,
+	    "proto_errors=%ju free_pages=%lu gnt_maps=%u evtchns_bound=%u "
+	    "malloc_inuse=%lu malloc_bytes=%lu", seq, hex, (uintmax_t)t.devices,
 	    (uintmax_t)t.connects, (uintmax_t)t.queues, (uintmax_t)t.ring_maps,
 	    (uintmax_t)t.evtchns, (uintmax_t)t.threads, (uintmax_t)t.bufs,
 	    (uintmax_t)t.requests, (uintmax_t)t.rejected, (uintmax_t)t.flushes,
 	    (uintmax_t)t.discards, (uintmax_t)t.indirect,
-	    (uintmax_t)t.proto_errors, phys_free_count());
+	    (uintmax_t)t.proto_errors, phys_free_count(), gnttab_maps_live(),
+	    evtchn_bound_count(), m_inuse, m_bytes);
 	printf("BLKBACK-LAB %s\n", reply);
 	return (xs_write(XST_NIL, LAB_DIR, "reply", reply));
 }

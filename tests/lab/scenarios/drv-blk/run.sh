@@ -29,13 +29,17 @@ rd=/tmp/linux-drvblk-initrd.cpio
 sed -e "s|@RAMDISK@|$rd|" "$LAB_SCEN/linux.cfg" >/tmp/linux-drvblk.cfg
 
 name=linux-blk
+# drv-blkhostile's hostile domU lives between the Linux guest's write and
+# its detach: both guests' limits grow by that much.
+extra=0
+[ "$LAB_STEP" = drv-blkhostile ] && extra=180
 # The Linux peer first, without its disk: three times in this lab, with a
 # driver domain of ours running, xl create of the peer failed ("xl: not
 # found" once, then "unable to XZ decompress kernel" twice in a row, with
 # vmlinuz and xl unchanged; drv-net saw the latter too).  Evidence if it
 # fails here too (xl -vvv), and one announced retry.
 sum0=$(md5sum /lab/linux/vmlinuz /usr/lib/xen-4.17/bin/xl 2>&1 | tr '\n' ' ')
-lab-domu $name /tmp/linux-drvblk.cfg 200 'LAB-DRVBLK-DONE' 10 &
+lab-domu $name /tmp/linux-drvblk.cfg $((200 + extra)) 'LAB-DRVBLK-DONE' 10 &
 lpid=$!
 # Created (running: lab-domu unpauses it) or lab-domu gave up.
 running_or_gone() {
@@ -57,11 +61,11 @@ if ! kill -0 $lpid 2>/dev/null; then
 	} >"$LAB_OUT/create-failure.txt" 2>&1
 	echo "LAB-NOTE drv-blk: xl create of $name failed ($(tail -n 3 "$LAB_OUT/xl-create-$name.log" | tr '\n' ' ')); retrying once"
 	cp "$LAB_OUT/xl-create-$name.log" "$LAB_OUT/xl-create-$name-1.log"
-	lab-domu $name /tmp/linux-drvblk.cfg 200 'LAB-DRVBLK-DONE' 10 &
+	lab-domu $name /tmp/linux-drvblk.cfg $((200 + extra)) 'LAB-DRVBLK-DONE' 10 &
 	lpid=$!
 fi
 
-lab-domu drv "$LAB_SCEN/drv.cfg" 230 'KTEST-SUMMARY' 10 &
+lab-domu drv "$LAB_SCEN/drv.cfg" $((230 + extra)) 'KTEST-SUMMARY' 10 &
 drvpid=$!
 drv_up() {
 	drvid=$(xl domid drv 2>/dev/null) && [ -n "$drvid" ] &&
@@ -110,8 +114,86 @@ idle() {
 report
 idle idle_before
 free0=$(val free_pages)
+# The whole kernel's counts (not blkback's own): grant maps, bound ports,
+# live malloc allocations and bytes.
+counts() {
+	echo "gnt_maps=$(val gnt_maps) evtchns_bound=$(val evtchns_bound) malloc_inuse=$(val malloc_inuse) malloc_bytes=$(val malloc_bytes)"
+}
+counts0=$(counts)
 
 glog=/var/log/xen/console/guest-$name.log
+# drv-blkhostile only (same script): our kernel as a second domU whose
+# xbd0, on a RAM disk of the driver domain's, is a hostile frontend; the
+# Linux guest's vbd on the same blkback must stay Connected.
+KINDS="no_segments too_many_segments first_after_last last_past_page beyond_disk ungranted_ref bad_operation indirect_too_many indirect_ungranted_page indirect_bad_inner_op"
+hostile_phase() {
+	hname=hostile
+	hglog=/var/log/xen/console/guest-$hname.log
+	report
+	rej0=$(val rejected) pe0=$(val proto_errors)
+	lab-domu $hname "$LAB_SCEN/hostile.cfg" 150 'KTEST-SUMMARY' 5 &
+	hpid=$!
+	hline() { tr -d '\r' <"$hglog" 2>/dev/null | grep -aoE "$1.*" | tail -n 1; }
+	hdone() { [ -n "$(hline 'XBD-HOSTILE overflow|KTEST xbd_hostile ')" ]; }
+	wait_until 140 hdone
+	hid=$(xl domid $hname 2>/dev/null)
+	hbe=/local/domain/$drvid/backend/vbd/$hid/$DEVID
+	if [ -n "$hid" ]; then
+		hst=$(xenstore-read "$hbe/state" 2>/dev/null || echo gone)
+	else
+		hst="unknown (no domid for $hname)"
+	fi
+	lbe=/local/domain/$drvid/backend/vbd/$lid/$DEVID
+	lst=$(xenstore-read "$lbe/state" 2>/dev/null)
+	lfe=$(xenstore-read "/local/domain/$lid/device/vbd/$DEVID/state" 2>/dev/null)
+	xenstore-ls -fp "/local/domain/$drvid/backend/vbd" >"$LAB_OUT/xenstore-hostile.txt" 2>&1
+	wait $hpid
+	cases=$(hline 'XBD-HOSTILE cases:')
+	bad=
+	for k in $KINDS; do
+		case " ${cases#*:} " in *" $k=error "*) ;; *) bad="$bad $k" ;; esac
+	done
+	if [ -n "$cases" ] && [ -z "$bad" ]; then
+		result hostile_kinds "pass $cases"
+	else
+		result hostile_kinds "fail: not answered with an error:${bad:- no cases line} ($cases)"
+	fi
+	st=$(hline 'XBD-HOSTILE storm')
+	case $st in
+	*" read=0") result hostile_storm "pass $st" ;;
+	*) result hostile_storm "fail: ${st:-no storm line}" ;;
+	esac
+	# Closing (5) or Closed (6), or already removed.
+	case $hst in
+	5|6|gone) result hostile_disconnected "pass backend state $hst after the overflow ($(hline 'XBD-HOSTILE overflow'))" ;;
+	*) result hostile_disconnected "fail: backend state '$hst' after $(hline 'XBD-HOSTILE overflow|KTEST xbd_hostile ')" ;;
+	esac
+	if [ "$lst" = 4 ] && [ "$lfe" = 4 ]; then
+		result linux_stays_connected "pass backend and frontend state 4 while the hostile vbd went $hst"
+	else
+		result linux_stays_connected "fail: the Linux guest's vbd backend state '$lst', frontend '$lfe'"
+	fi
+	hk=$(hline 'KTEST xbd_hostile ')
+	case $hk in
+	*PASS*) result hostile_ktest "pass $hk" ;;
+	*) result hostile_ktest "fail: ${hk:-no KTEST xbd_hostile line}" ;;
+	esac
+	# Its device goes with the domain; what it did shows in the counters.
+	one_left() { report; [ "$(val devices)" = 1 ]; }
+	wait_until 15 one_left
+	if [ "$(val devices)" = 1 ] && [ $(($(val rejected) - rej0)) -ge 10 ] &&
+	    [ $(($(val proto_errors) - pe0)) -ge 1 ]; then
+		result hostile_counted "pass rejected +$(($(val rejected) - rej0)), proto_errors +$(($(val proto_errors) - pe0)), devices back to 1"
+	else
+		result hostile_counted "fail: devices=$(val devices) rejected $rej0 -> $(val rejected), proto_errors $pe0 -> $(val proto_errors)"
+	fi
+	got=$(val sha256)
+	if [ "$got" = "$want" ]; then
+		result hostile_linux_bytes "pass md0 still sha256=$got"
+	else
+		result hostile_linux_bytes "fail: md0 sha256 $got after the hostile run, Linux wrote $want"
+	fi
+}
 t=$(now_ms)
 if xl block-attach $name "$SPEC" >"$LAB_OUT/block-attach-1.txt" 2>&1; then
 	result first_attach "pass xvda on our md0 in $(el $t) ms"
@@ -146,6 +228,7 @@ else
 	else
 		result backend_connected "fail: $rep"
 	fi
+	[ "$LAB_STEP" = drv-blkhostile ] && hostile_phase
 	t=$(now_ms)
 	if xl block-detach $name xvda >"$LAB_OUT/block-detach.txt" 2>&1; then
 		gone() { ! xenstore-exists "$be" 2>/dev/null; }
@@ -186,6 +269,14 @@ esac
 gone_all() { report; [ "$(val devices)" = 0 ]; }
 wait_until 15 gone_all
 idle idle_after_guest
+# Teardown finishes in our kernel's threads after the guest is gone: poll
+# (under a deadline) until the counts are back, then judge.
+same_counts() { report; [ -n "$rep" ] && [ "$(counts)" = "$counts0" ]; }
+if wait_until 10 same_counts; then
+	result no_leaks "pass $counts0 before the guest and after it"
+else
+	result no_leaks "fail: before the guest $counts0, after it $(counts)"
+fi
 free2=$(val free_pages)
 # Free pages after the second cycle against after the first (malloc keeps
 # the bucket pages a first cycle carved): a leaked ring (16 pages) or

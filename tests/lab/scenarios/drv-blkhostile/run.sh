@@ -1,0 +1,1 @@
+../drv-blk/run.sh
