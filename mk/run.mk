@@ -16,8 +16,9 @@ $(RUN_INITRAMFS): tests/xsutils/mkinitramfs tools/run/init.sh \
 	    $(XSU_CACHE)/tree tools/run/init.sh
 
 # make test boots it natively (tests/user/user_boot: run_demo_session).
-TEST_PREREQS	+= $(BUILD)/tests/user/run-initramfs.cpio
-$(BUILD)/tests/user/run-initramfs.cpio: $(RUN_INITRAMFS)
+# Not named run-*: tools/run-tests.sh clears cached boot logs by that name.
+TEST_PREREQS	+= $(BUILD)/tests/user/demo-initramfs.cpio
+$(BUILD)/tests/user/demo-initramfs.cpio: $(RUN_INITRAMFS)
 	@mkdir -p $(@D)
 	install -m 644 $< $@
 

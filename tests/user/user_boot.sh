@@ -116,7 +116,7 @@ run_demo_session_head() {
 	atf_set timeout 150
 }
 run_demo_session_body() {
-	boot log run-initramfs.cpio
+	boot log demo-initramfs.cpio
 	for l in '^run: busybox sh as /init, pid 1$' '^HELLO there$' \
 	    '^sum 5050$' '^background job done$' '^wait: 0$' \
 	    '^subshell saw /tmp, still in /$' '^run: end of the demo$' \
