@@ -19,15 +19,7 @@ $NET_BIN/udpecho server -i xenbr0 -t 60000 -T 220000 >"$LAB_OUT/dom0-echo-server
 srv=$!
 lab-domu "$name" "$LAB_SCEN/xl.cfg" 225 '^(\([a-z0-9]+\) )?(\[[ 0-9.]+\] )?KTEST-SUMMARY' 10 &
 ldpid=$!
-have_domid() { domid=$(xl domid "$name" 2>/dev/null); [ -n "$domid" ]; }
-domid=
-if ! wait_until 20 have_domid; then
-	net_result vif_connected "fail: no domain $name 20 s after xl create"
-elif ! wait_until 40 net_vif_connected "$domid" 0; then
-	net_snapshot "$domid"
-	net_result vif_connected "fail: vif $domid/0 not Connected at both ends with hotplug-status connected and on the bridge in 40 s (front state '$(xenstore-read /local/domain/$domid/device/vif/0/state 2>&1)', back '$(xenstore-read /local/domain/0/backend/vif/$domid/0/state 2>&1)')"
-else
-	net_snapshot "$domid"
+if net_vif_up "$name" 20 40; then
 	fe=/local/domain/$domid/device/vif/0
 	f() { net_xs "$LAB_OUT/xenstore-vif-front.txt" "$fe/$1"; }
 	if [ "$(f request-rx-copy)" = 1 ] && [ -n "$(f tx-ring-ref)$(f queue-0/tx-ring-ref)" ]; then

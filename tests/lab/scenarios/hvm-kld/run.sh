@@ -25,14 +25,7 @@ $NET_BIN/udpecho server -i xenbr0 -t 6000 -T 300000 >"$LAB_OUT/dom0-echo-server.
 srv=$!
 lab-domu "$name" "$LAB_SCEN/xl.cfg" 240 '^(\([a-z0-9]+\) )?(\[[ 0-9.]+\] )?KTEST-SUMMARY' 10 &
 ldpid=$!
-domid=
-if ! wait_until 30 have_domid; then
-	net_result vif_connected "fail: no domain $name 30 s after xl create"
-elif ! wait_until 150 net_vif_connected "$domid" 0; then
-	net_snapshot "$domid"
-	net_result vif_connected "fail: vif $domid/0 not Connected at both ends in 150 s (front state '$(xenstore-read /local/domain/$domid/device/vif/0/state 2>&1)', back '$(xenstore-read /local/domain/0/backend/vif/$domid/0/state 2>&1)')"
-else
-	net_snapshot "$domid"
+if net_vif_up "$name" 30 150; then
 	net_result vif_connected "pass front $(xenstore-read /local/domain/$domid/device/vif/0/state) back $(xenstore-read /local/domain/0/backend/vif/$domid/0/state)"
 fi
 [ -n "$domid" ] && net_peer_checks "$name" $guest "$ldpid" 200

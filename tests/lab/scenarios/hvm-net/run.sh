@@ -36,14 +36,7 @@ else
 fi
 lab-domu "$name" "$LAB_SCEN/xl.cfg" 185 '^(\([a-z0-9]+\) )?(\[[ 0-9.]+\] )?KTEST-SUMMARY' 10 &
 ldpid=$!
-domid=
-if ! wait_until 30 have_domid; then
-	net_result vif_connected "fail: no domain $name 30 s after xl create"
-elif ! wait_until 60 net_vif_connected "$domid" 0; then
-	net_snapshot "$domid"
-	net_result vif_connected "fail: vif $domid/0 not Connected at both ends in 60 s (front state '$(xenstore-read /local/domain/$domid/device/vif/0/state 2>&1)', back '$(xenstore-read /local/domain/0/backend/vif/$domid/0/state 2>&1)')"
-else
-	net_snapshot "$domid"
+if net_vif_up "$name" 30 60; then
 	net_result vif_connected "pass front $(xenstore-read /local/domain/$domid/device/vif/0/state) back $(xenstore-read /local/domain/0/backend/vif/$domid/0/state)"
 fi
 # The device model after the unplug (the guest does it before its device
